@@ -1,0 +1,3 @@
+//! `lib/`: kernel library code.
+
+pub mod kobject_uevent;
