@@ -282,11 +282,13 @@ impl ExtAck {
         self.miss_nest = nest.map(|n| n.as_ptr() as usize);
         self.miss_type = ty;
     }
-    /// Offset of an address recorded in this ext-ack from `base`, if it lies
-    /// within `base` (the request the ack answers).
-    pub fn offset_in(addr: usize, base: &[u8]) -> Option<u32> {
-        let start = base.as_ptr() as usize;
-        (addr >= start && addr < start + base.len()).then(|| (addr - start) as u32)
+    /// `nlmsg_check_in_payload`: the offset of an address recorded in this
+    /// ext-ack from the start of `msg` (the request the ack answers), if it
+    /// lies in the message's payload.
+    pub fn offset_in(addr: usize, msg: &[u8]) -> Option<u32> {
+        let start = msg.as_ptr() as usize;
+        let payload = start + crate::uapi::netlink::NLMSG_HDRLEN;
+        (addr >= payload && addr < start + msg.len()).then(|| (addr - start) as u32)
     }
 }
 

@@ -58,7 +58,7 @@ pub fn netlink_rcv_skb(skb: &NetlinkRcvSkb<'_>, cb: NetlinkRcvFn<'_>) {
 }
 
 /// `netlink_ack_tlv_len`.
-fn netlink_ack_tlv_len(ext_ack_on: bool, err: i32, extack: &ExtAck) -> usize {
+pub(crate) fn netlink_ack_tlv_len(ext_ack_on: bool, err: i32, extack: &ExtAck) -> usize {
     if !ext_ack_on {
         return 0;
     }
@@ -131,7 +131,7 @@ pub fn netlink_ack(in_skb: &NetlinkRcvSkb<'_>, msg: &[u8], err: i32, extack: &Ex
 }
 
 /// `netlink_ack_tlv_fill`.
-fn netlink_ack_tlv_fill(skb: &mut nlwire::SkBuff, msg: &[u8], err: i32, extack: &ExtAck) {
+pub(crate) fn netlink_ack_tlv_fill(skb: &mut nlwire::SkBuff, msg: &[u8], err: i32, extack: &ExtAck) {
     if let Some(m) = &extack.msg {
         let _ = skb.nla_put_string(NLMSGERR_ATTR_MSG, m);
     }

@@ -14,18 +14,20 @@ use std::any::Any;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use parking_lot::MutexGuard;
 use tracing::{debug_span, trace_span};
 
 use super::queue::QueuedSkb;
 use super::sendmsg::netlink_sendskb;
 use super::table::netlink_lookup;
+use super::ack::{netlink_ack_tlv_fill, netlink_ack_tlv_len};
 use super::{NetlinkRcvSkb, NetlinkSock, NETLINK_F_EXT_ACK, NETLINK_F_STRICT_CHK};
 use crate::net::core::net_namespace::Net;
 use crate::net::core::skbuff::{alloc_skb, SkBuff};
 use crate::Errno;
 use nlwire::policy::ExtAck;
 use nlwire::skb::{NlMsgStart, NLMSG_GOODSIZE};
-use nlwire::uapi::netlink::{NLMSGERR_ATTR_MSG, NLMSG_DONE, NLM_F_ACK_TLVS, NLM_F_DUMP_INTR, NLM_F_MULTI};
+use nlwire::uapi::netlink::{NLMSG_DONE, NLM_F_ACK_TLVS, NLM_F_DUMP_INTR, NLM_F_MULTI};
 use nlwire::{nlmsg_total_size, NlMsgHdr};
 
 /// `cb->dump`: fills `skb` with whole messages. `Ok(n)` with n > 0: the chunk
@@ -120,58 +122,53 @@ impl Default for CbState {
 /// the requester's socket and fills the first chunk. Returns `Err(EINTR)`
 /// when the dump started, as the kernel does, so that `netlink_rcv_skb`
 /// sends no ack; any other error is the request's answer.
-pub fn netlink_dump_start(
-    ssk: &Arc<NetlinkSock>,
-    skb: &NetlinkRcvSkb<'_>,
-    nlh: &[u8],
-    control: NetlinkDumpControl,
-) -> Result<(), Errno> {
+pub fn netlink_dump_start(ssk: &Arc<NetlinkSock>, skb: &NetlinkRcvSkb<'_>, nlh: &[u8], control: NetlinkDumpControl) -> Result<(), Errno> {
     let _s = debug_span!("netlink_dump_start", portid = skb.cb.portid).entered();
     let sk = netlink_lookup(ssk, skb.cb.portid).ok_or(Errno::ECONNREFUSED)?;
-    {
-        let _outer = sk.cb_mutex.as_ref().map(|m| m.lock());
-        let mut st = sk.cb.lock();
-        if sk.cb_running.load(Ordering::Acquire) {
-            return Err(Errno::EBUSY);
-        }
-        let mut cb = NetlinkCallback {
-            dump: control.dump,
-            done: control.done,
-            nlh: nlh.to_vec(),
-            portid: skb.cb.portid,
-            args: [0; 6],
-            ctx: None,
-            seq: 0,
-            prev_seq: 0,
-            family: 0,
-            answer_flags: 0,
-            min_dump_alloc: control.min_dump_alloc,
-            strict_check: skb.sk.test_flag(NETLINK_F_STRICT_CHK),
-            flags: control.flags,
-            data: control.data,
-            extack: ExtAck::default(),
-            net: Arc::clone(&sk.net),
-        };
-        if let Some(start) = control.start {
-            start(&mut cb)?;
-        }
-        st.cb = Some(cb);
-        st.dump_done_errno = i32::MAX;
-        sk.cb_running.store(true, Ordering::Release);
+    let _outer = sk.cb_mutex.as_ref().map(|m| m.lock());
+    let mut st = sk.cb.lock();
+    if sk.cb_running.load(Ordering::Acquire) {
+        return Err(Errno::EBUSY);
     }
-    netlink_dump(&sk)?;
+    let mut cb = NetlinkCallback {
+        dump: control.dump,
+        done: control.done,
+        nlh: nlh.to_vec(),
+        portid: skb.cb.portid,
+        args: [0; 6],
+        ctx: None,
+        seq: 0,
+        prev_seq: 0,
+        family: 0,
+        answer_flags: 0,
+        min_dump_alloc: control.min_dump_alloc,
+        strict_check: skb.sk.test_flag(NETLINK_F_STRICT_CHK),
+        flags: control.flags,
+        data: control.data,
+        extack: ExtAck::default(),
+        net: Arc::clone(&sk.net),
+    };
+    if let Some(start) = control.start {
+        start(&mut cb)?;
+    }
+    st.cb = Some(cb);
+    st.dump_done_errno = i32::MAX;
+    sk.cb_running.store(true, Ordering::Release);
+    // The first chunk is filled with nl_cb_mutex still held, as Linux does.
+    netlink_dump_locked(&sk, st)?;
     Err(Errno::EINTR)
 }
 
-/// `netlink_dump`: builds and queues the next chunk (and the DONE at the end).
+/// `netlink_dump(sk, false)`: builds and queues the next chunk (and the DONE at the end).
 pub(crate) fn netlink_dump(sk: &Arc<NetlinkSock>) -> Result<(), Errno> {
     let _outer = sk.cb_mutex.as_ref().map(|m| m.lock());
-    let mut st = sk.cb.lock();
+    netlink_dump_locked(sk, sk.cb.lock())
+}
+
+/// `netlink_dump` with `nl_cb_mutex` held (released before returning).
+fn netlink_dump_locked(sk: &Arc<NetlinkSock>, mut st: MutexGuard<'_, CbState>) -> Result<(), Errno> {
     if !sk.cb_running.load(Ordering::Acquire) {
         return Err(Errno::EINVAL);
-    }
-    if sk.rmem_alloc() >= sk.rcvbuf() {
-        return Err(Errno::ENOBUFS);
     }
     let dump_done_errno = st.dump_done_errno;
     let Some(cb) = st.cb.as_mut() else {
@@ -182,10 +179,17 @@ pub(crate) fn netlink_dump(sk: &Arc<NetlinkSock>) -> Result<(), Errno> {
     let max_recvmsg_len = sk.max_recvmsg_len.load(Ordering::Acquire);
     let alloc_size = if alloc_min_size < max_recvmsg_len { max_recvmsg_len } else { alloc_min_size };
     let mut skb = alloc_skb(alloc_size);
+
+    // Charge the chunk first; refuse it if the queue already holds a full buffer.
+    let rcvbuf = sk.rcvbuf();
+    let truesize = skb.truesize();
+    let rmem = sk.rmem_alloc.fetch_add(truesize, Ordering::AcqRel) + truesize;
+    if rmem != truesize && rmem >= rcvbuf {
+        sk.rmem_alloc.fetch_sub(truesize, Ordering::AcqRel);
+        return Err(Errno::ENOBUFS);
+    }
     // skb_reserve(skb, skb_tailroom(skb) - alloc_size): no more than asked for.
     skb.limit_tailroom(alloc_size);
-    // netlink_skb_set_owner_r: charged now, queued without a further check.
-    sk.rmem_alloc.fetch_add(skb.truesize(), Ordering::AcqRel);
 
     let mut errno = dump_done_errno;
     if errno > 0 {
@@ -200,29 +204,29 @@ pub(crate) fn netlink_dump(sk: &Arc<NetlinkSock>) -> Result<(), Errno> {
             errno = skb.len() as i32;
         }
     }
+    st.dump_done_errno = errno;
 
     if errno > 0 || skb.tailroom() < nlmsg_total_size(4) {
-        st.dump_done_errno = errno;
         drop(st);
         queue_chunk(sk, skb);
         return Ok(());
     }
 
-    let cb = st.cb.as_mut().ok_or(Errno::EINVAL)?;
+    let Some(cb) = st.cb.as_mut() else {
+        return Err(Errno::EINVAL);
+    };
     if netlink_dump_done(sk, &mut skb, cb, errno).is_err() {
-        sk.rmem_alloc.fetch_sub(skb.truesize(), Ordering::AcqRel);
+        sk.rmem_alloc.fetch_sub(truesize, Ordering::AcqRel);
         return Err(Errno::ENOBUFS);
     }
-    let mut cb = st.cb.take();
-    st.dump_done_errno = errno;
-    sk.cb_running.store(false, Ordering::Release);
-    drop(st);
     queue_chunk(sk, skb);
+    let mut cb = st.cb.take();
     if let Some(cb) = cb.as_mut() {
         if let Some(done) = cb.done.clone() {
             done(cb);
         }
     }
+    sk.cb_running.store(false, Ordering::Release);
     Ok(())
 }
 
@@ -230,19 +234,19 @@ fn queue_chunk(sk: &Arc<NetlinkSock>, skb: SkBuff) {
     netlink_sendskb(sk, QueuedSkb { skb: skb.into_shared(), nsid: None });
 }
 
-/// `netlink_dump_done`: NLMSG_DONE with the final errno, and the dumper's
-/// ext-ack message when the requester asked for extended acks.
+/// `netlink_dump_done`: NLMSG_DONE with the final errno and, when the
+/// requester asked for extended acks, the dumper's ext-ack TLVs after it.
 fn netlink_dump_done(sk: &NetlinkSock, skb: &mut SkBuff, cb: &mut NetlinkCallback, errno: i32) -> Result<(), Errno> {
     let flags = NLM_F_MULTI | cb.answer_flags;
     let nlh = cb.nlmsg_put_answer(skb, NLMSG_DONE, 4, flags).ok_or(Errno::ENOBUFS)?;
     cb.nl_dump_check_consistent(skb, nlh);
     skb.nlmsg_data_mut(nlh)[..4].copy_from_slice(&errno.to_ne_bytes());
-    if let Some(msg) = cb.extack.msg.clone() {
-        if sk.test_flag(NETLINK_F_EXT_ACK) {
-            skb.nlmsg_flags_or(nlh, NLM_F_ACK_TLVS);
-            if skb.nla_put_string(NLMSGERR_ATTR_MSG, &msg).is_ok() {
-                skb.nlmsg_end(nlh);
-            }
+    let extack_len = netlink_ack_tlv_len(sk.test_flag(NETLINK_F_EXT_ACK), errno, &cb.extack);
+    if extack_len != 0 {
+        skb.nlmsg_flags_or(nlh, NLM_F_ACK_TLVS);
+        if skb.tailroom() >= extack_len {
+            netlink_ack_tlv_fill(skb, &cb.nlh, errno, &cb.extack);
+            skb.nlmsg_end(nlh);
         }
     }
     Ok(())

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::Errno;
 use nlwire::sockaddr::group_mask;
-use nlwire::uapi::socket::{MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC};
+use nlwire::uapi::socket::{MSG_DONTWAIT, MSG_OOB, MSG_PEEK, MSG_TRUNC};
 use nlwire::SockaddrNl;
 
 /// What recvmsg(2) reports besides the data.
@@ -50,6 +50,9 @@ pub(crate) fn netlink_recvmsg(sk: &Arc<NetlinkSock>, buf: &mut [u8], flags: u32)
     let timeo = if nonblock { Some(Duration::ZERO) } else { *sk.rcvtimeo.lock() };
     let deadline = timeo.map(|t| Instant::now() + t);
     let peek = flags & MSG_PEEK != 0;
+    if flags & MSG_OOB != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
 
     // skb_recv_datagram: a pending error first, then data, waiting if allowed.
     let q = loop {

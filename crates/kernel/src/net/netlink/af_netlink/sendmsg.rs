@@ -24,7 +24,7 @@ use super::{NetlinkRcvSkb, NetlinkSock};
 use crate::net::core::skbuff::{netlink_alloc_large_skb, NetlinkCb, SkBuff, Skb};
 use crate::Errno;
 use nlwire::uapi::netlink::{NLM_F_ECHO, NL_CFG_F_NONROOT_SEND};
-use nlwire::uapi::socket::{AF_NETLINK, MSG_DONTWAIT};
+use nlwire::uapi::socket::{AF_NETLINK, MSG_DONTWAIT, MSG_OOB};
 use nlwire::SockaddrNl;
 
 /// `netlink_sendmsg`: send(2)/sendto(2)/sendmsg(2) of one datagram.
@@ -36,6 +36,9 @@ pub(crate) fn netlink_sendmsg(
     flags: u32,
 ) -> Result<usize, Errno> {
     let _s = debug_span!("netlink_sendmsg", portid = sk.portid(), len = data.len()).entered();
+    if flags & MSG_OOB != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
     if data.is_empty() {
         return Err(Errno::ENODATA);
     }
@@ -159,7 +162,9 @@ pub(crate) fn netlink_attachskb(
     let truesize = skb.truesize;
     let rmem = sk.rmem_alloc.fetch_add(truesize, Ordering::AcqRel) + truesize;
     let rcvbuf = sk.rcvbuf.load(Ordering::Acquire);
-    if (rmem == truesize || rmem <= rcvbuf) && !sk.congested.load(Ordering::Acquire) {
+    // Strictly below rcvbuf here, while a broadcast may fill it exactly
+    // (netlink_broadcast_deliver): the two rules differ in Linux 6.18.
+    if (rmem == truesize || rmem < rcvbuf) && !sk.congested.load(Ordering::Acquire) {
         netlink_sendskb(sk, QueuedSkb { skb, nsid: None });
         return Attach::Queued;
     }
