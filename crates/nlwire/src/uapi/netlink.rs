@@ -91,7 +91,8 @@ pub const NLMSGERR_ATTR_MISS_TYPE: u16 = 5;
 /// Offset of the nest where an attribute was missing.
 pub const NLMSGERR_ATTR_MISS_NEST: u16 = 6;
 pub const NLMSGERR_ATTR_MAX: u16 = 6;
-pub const NETLINK_MAX_COOKIE_LEN: usize = 20;
+/// `NETLINK_MAX_COOKIE_LEN` (include/linux/netlink.h): 8 in 6.18; it was 20 until a 2025 change.
+pub const NETLINK_MAX_COOKIE_LEN: usize = 8;
 /// `NETLINK_MAX_FMTMSG_LEN`: the size of `extack->_msg_buf`.
 pub const NETLINK_MAX_FMTMSG_LEN: usize = 80;
 

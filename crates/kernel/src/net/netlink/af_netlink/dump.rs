@@ -17,10 +17,10 @@ use std::sync::Arc;
 use parking_lot::MutexGuard;
 use tracing::{debug_span, trace_span};
 
+use super::ack::{netlink_ack_tlv_fill, netlink_ack_tlv_len};
 use super::queue::QueuedSkb;
 use super::sendmsg::netlink_sendskb;
 use super::table::netlink_lookup;
-use super::ack::{netlink_ack_tlv_fill, netlink_ack_tlv_len};
 use super::{NetlinkRcvSkb, NetlinkSock, NETLINK_F_EXT_ACK, NETLINK_F_STRICT_CHK};
 use crate::net::core::net_namespace::Net;
 use crate::net::core::skbuff::{alloc_skb, SkBuff};
@@ -122,7 +122,12 @@ impl Default for CbState {
 /// the requester's socket and fills the first chunk. Returns `Err(EINTR)`
 /// when the dump started, as the kernel does, so that `netlink_rcv_skb`
 /// sends no ack; any other error is the request's answer.
-pub fn netlink_dump_start(ssk: &Arc<NetlinkSock>, skb: &NetlinkRcvSkb<'_>, nlh: &[u8], control: NetlinkDumpControl) -> Result<(), Errno> {
+pub fn netlink_dump_start(
+    ssk: &Arc<NetlinkSock>,
+    skb: &NetlinkRcvSkb<'_>,
+    nlh: &[u8],
+    control: NetlinkDumpControl,
+) -> Result<(), Errno> {
     let _s = debug_span!("netlink_dump_start", portid = skb.cb.portid).entered();
     let sk = netlink_lookup(ssk, skb.cb.portid).ok_or(Errno::ECONNREFUSED)?;
     let _outer = sk.cb_mutex.as_ref().map(|m| m.lock());

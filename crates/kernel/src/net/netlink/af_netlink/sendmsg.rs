@@ -162,9 +162,10 @@ pub(crate) fn netlink_attachskb(
     let truesize = skb.truesize;
     let rmem = sk.rmem_alloc.fetch_add(truesize, Ordering::AcqRel) + truesize;
     let rcvbuf = sk.rcvbuf.load(Ordering::Acquire);
-    // Strictly below rcvbuf here, while a broadcast may fill it exactly
-    // (netlink_broadcast_deliver): the two rules differ in Linux 6.18.
-    if (rmem == truesize || rmem < rcvbuf) && !sk.congested.load(Ordering::Acquire) {
+    // Up to rcvbuf inclusive, as a broadcast (netlink_broadcast_deliver).
+    // Some newer trees test `rmem < rcvbuf` here; 6.18.44 accepts a datagram
+    // that fills the buffer exactly (tests/differential/scenarios/09_enobufs.scn).
+    if (rmem == truesize || rmem <= rcvbuf) && !sk.congested.load(Ordering::Acquire) {
         netlink_sendskb(sk, QueuedSkb { skb, nsid: None });
         return Attach::Queued;
     }
