@@ -33,3 +33,13 @@ pub use rtnlsim_kernel as kernel;
 
 pub use nlwire::{Errno, SockaddrNl};
 pub use rtnlsim_kernel::{Config, Credentials, Kernel, NetRef, NetlinkSocket, RecvMeta};
+
+/// The book in `docs/`, included here so that its examples run as doctests.
+pub mod book {
+    #[doc = include_str!("../docs/01-sockets-and-addresses.md")]
+    pub mod ch01_sockets_and_addresses {}
+}
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
