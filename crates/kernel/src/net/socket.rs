@@ -21,7 +21,9 @@ use crate::net::netlink::af_netlink::socket::{
 use crate::net::netlink::af_netlink::sockopt::{netlink_getsockopt, netlink_setsockopt};
 use crate::net::netlink::af_netlink::{DataReady, NetlinkSock, RecvMeta};
 use crate::Errno;
-use nlwire::uapi::socket::{AF_UNSPEC, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOCK_RAW};
+use nlwire::uapi::socket::{
+    AF_UNSPEC, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_MAX, SOCK_NONBLOCK, SOCK_RAW, SOCK_TYPE_MASK,
+};
 use nlwire::SockaddrNl;
 
 /// `POLLIN`, `POLLOUT`, `POLLERR` as poll(2) reports them.
@@ -47,9 +49,22 @@ impl NetRef {
         self.socket_as(SOCK_RAW, protocol as i32, cred)
     }
 
-    /// socket(AF_NETLINK, sock_type, protocol) by a task with these credentials.
+    /// socket(AF_NETLINK, sock_type, protocol) by a task with these
+    /// credentials (`__sys_socket`): `sock_type` may carry SOCK_CLOEXEC and
+    /// SOCK_NONBLOCK; other flag bits, or a type beyond SOCK_MAX, are EINVAL.
     pub fn socket_as(&self, sock_type: i32, protocol: i32, cred: Credentials) -> Result<NetlinkSocket, Errno> {
-        let sk = netlink_create(self, sock_type, protocol, cred)?;
+        let flags = sock_type & !SOCK_TYPE_MASK;
+        if flags & !(SOCK_CLOEXEC | SOCK_NONBLOCK) != 0 {
+            return Err(Errno::EINVAL);
+        }
+        let ty = sock_type & SOCK_TYPE_MASK;
+        if !(0..SOCK_MAX).contains(&ty) {
+            return Err(Errno::EINVAL);
+        }
+        let sk = netlink_create(self, ty, protocol, cred)?;
+        if flags & SOCK_NONBLOCK != 0 {
+            sk.nonblock.store(true, Ordering::Release);
+        }
         Ok(NetlinkSocket { sk })
     }
 }

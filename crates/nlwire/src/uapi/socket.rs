@@ -22,6 +22,10 @@ pub const SOCK_DGRAM: i32 = 2;
 pub const SOCK_RAW: i32 = 3;
 pub const SOCK_SEQPACKET: i32 = 5;
 pub const SOCK_NONBLOCK: i32 = 0o4000;
+/// `SOCK_TYPE_MASK`: the type bits of socket(2)'s second argument.
+pub const SOCK_TYPE_MASK: i32 = 0xf;
+/// `SOCK_MAX`: one past the last socket type (SOCK_PACKET = 10).
+pub const SOCK_MAX: i32 = 11;
 pub const SOCK_CLOEXEC: i32 = 0o2000000;
 
 pub const SOL_SOCKET: i32 = 1;

@@ -133,6 +133,8 @@ pub struct NetlinkSock {
     /// User sockets hold the namespace alive (`get_net` in `sk_alloc`); kernel sockets do not.
     pub(crate) net_ref: Mutex<Option<NetRef>>,
     pub(crate) protocol: u32,
+    /// `sk->sk_type`: SOCK_RAW or SOCK_DGRAM, as given to socket(2).
+    pub(crate) sock_type: i32,
     /// Index in the kernel's socket table; shown as the inode in `/proc/net/netlink`.
     pub(crate) ino: u32,
     /// The file's credentials: whoever called socket(2).
@@ -211,6 +213,7 @@ impl NetlinkSock {
             net: Arc::clone(net),
             net_ref: Mutex::new(None),
             protocol,
+            sock_type: nlwire::uapi::socket::SOCK_DGRAM,
             ino,
             f_cred: cred,
             task: RwLock::new(cred),

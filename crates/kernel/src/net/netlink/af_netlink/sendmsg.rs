@@ -163,8 +163,9 @@ pub(crate) fn netlink_attachskb(
     let rmem = sk.rmem_alloc.fetch_add(truesize, Ordering::AcqRel) + truesize;
     let rcvbuf = sk.rcvbuf.load(Ordering::Acquire);
     // Up to rcvbuf inclusive, as a broadcast (netlink_broadcast_deliver).
-    // Some newer trees test `rmem < rcvbuf` here; 6.18.44 accepts a datagram
-    // that fills the buffer exactly (tests/differential/scenarios/09_enobufs.scn).
+    // Older trees tested `rmem < rcvbuf` here; since "netlink: avoid infinite
+    // retry looping in netlink_unicast()" a datagram may fill the buffer
+    // exactly, as 6.18.44 does (tests/differential/scenarios/09_enobufs.scn).
     if (rmem == truesize || rmem <= rcvbuf) && !sk.congested.load(Ordering::Acquire) {
         netlink_sendskb(sk, QueuedSkb { skb, nsid: None });
         return Attach::Queued;

@@ -41,6 +41,7 @@ pub(crate) fn netlink_create(
     };
     let sk = globals.sock_alloc(|ino| {
         let mut sk = NetlinkSock::new(net.arc(), protocol, ino, cred, false, cb_mutex);
+        sk.sock_type = sock_type;
         sk.netlink_bind = bind;
         sk.netlink_unbind = unbind;
         sk

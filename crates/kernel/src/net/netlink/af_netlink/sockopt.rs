@@ -214,7 +214,7 @@ fn sock_getsockopt(sk: &Arc<NetlinkSock>, optname: u32, optval: &mut [u8]) -> Re
     let v: u32 = match optname {
         SO_SNDBUF => sk.sndbuf.load(Ordering::Acquire),
         SO_RCVBUF => sk.rcvbuf.load(Ordering::Acquire),
-        SO_TYPE => SOCK_RAW as u32,
+        SO_TYPE => sk.sock_type as u32,
         SO_PROTOCOL => sk.protocol,
         SO_DOMAIN => AF_NETLINK as u32,
         SO_ERROR => sk.sk_err.swap(0, Ordering::AcqRel) as u32,
