@@ -263,9 +263,10 @@ impl ExtAck {
         }
         self.msg = Some(Cow::Owned(msg));
     }
-    /// `NL_SET_BAD_ATTR`.
+    /// `NL_SET_BAD_ATTR` (= `NL_SET_BAD_ATTR_POLICY(extack, attr, NULL)`: the policy is cleared).
     pub fn set_bad_attr(&mut self, nla: &[u8]) {
         self.bad_attr = Some(nla.as_ptr() as usize);
+        self.policy = None;
     }
     /// `NL_SET_ERR_MSG_ATTR`.
     pub fn set_msg_attr(&mut self, nla: &[u8], msg: &'static str) {
@@ -288,7 +289,9 @@ impl ExtAck {
     pub fn offset_in(addr: usize, msg: &[u8]) -> Option<u32> {
         let start = msg.as_ptr() as usize;
         let payload = start + crate::uapi::netlink::NLMSG_HDRLEN;
-        (addr >= payload && addr < start + msg.len()).then(|| (addr - start) as u32)
+        let nlmsg_len = NlMsgHdr::new_checked(msg).map_or(0, |h| h.nlmsg_len() as usize);
+        let end = start + nlmsg_len.min(msg.len());
+        (addr >= payload && addr < end).then(|| (addr - start) as u32)
     }
 }
 
@@ -435,22 +438,13 @@ fn validate_nla(
             if attrlen != 8 {
                 return out_err(extack, Errno::ERANGE);
             }
-            // validate_nla_bitfield32: value and selector within the valid mask,
-            // and no value bit outside the selector.
+            // validate_nla_bitfield32: a valid mask must exist, and value and
+            // selector stay within it, and no value bit outside the selector.
             let p = nla.payload();
             let value = u32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
             let selector = u32::from_ne_bytes([p[4], p[5], p[6], p[7]]);
             let valid = pt.bitfield32_valid;
-            if selector & !valid != 0 {
-                extack.set_msg_attr(raw, "Unexpected selector bits set");
-                return out_err(extack, Errno::EINVAL);
-            }
-            if value & !valid != 0 {
-                extack.set_msg_attr(raw, "Unexpected value bits set");
-                return out_err(extack, Errno::EINVAL);
-            }
-            if value & !selector != 0 {
-                extack.set_msg_attr(raw, "Value bits set outside of the selector");
+            if valid == 0 || selector & !valid != 0 || value & !valid != 0 || value & !selector != 0 {
                 return out_err(extack, Errno::EINVAL);
             }
         }
@@ -500,8 +494,13 @@ fn validate_nla(
                 if let Some(np) = pt.nested_policy {
                     // nla_validate_array: every member is itself a nest.
                     for entry in NlaIter::new(nla.payload()) {
-                        if entry.payload().len() < NLA_HDRLEN {
+                        let elen = entry.payload().len();
+                        if elen == 0 {
                             continue;
+                        }
+                        if elen < NLA_HDRLEN {
+                            extack.set_msg_attr_pol(entry.bytes_ref(), &np[0], "Array element too short");
+                            return Err(Errno::ERANGE);
                         }
                         validate_parse(entry.payload(), pt.len, Some(np), validate, extack, None, depth + 1)?;
                     }
@@ -531,7 +530,17 @@ fn validate_nla(
             validate_int_range(pt, nla, extack, validate)
         }
         Validation::Mask(mask) => {
-            let value = unsigned_value(pt.ty, nla).unwrap_or(0);
+            // nla_validate_mask reads only the unsigned integer types.
+            let value = match pt.ty {
+                NlaType::U8
+                | NlaType::U16
+                | NlaType::U32
+                | NlaType::U64
+                | NlaType::Uint
+                | NlaType::Be16
+                | NlaType::Be32 => unsigned_value(pt.ty, nla).unwrap_or(0),
+                _ => return Err(Errno::EINVAL),
+            };
             if value & !mask != 0 {
                 extack.set_msg_attr(raw, "reserved bit set");
                 return Err(Errno::EINVAL);
