@@ -3,8 +3,9 @@
 //! A dump is a callback kept in the requesting socket (`struct
 //! netlink_callback`, one per socket: a second dump while one runs is EBUSY).
 //! `netlink_dump_start` fills the first chunk at once; every later chunk is
-//! filled inside recvmsg(2), once the reader has drained the queue to half
-//! the receive buffer, so at most one chunk waits in the queue. A chunk is
+//! filled inside recvmsg(2), by any read that leaves `sk_rmem_alloc` at or
+//! below half the receive buffer (so with nothing else queued, one chunk
+//! waits at a time). A chunk is
 //! `max(min_dump_alloc, NLMSG_GOODSIZE)` bytes, or the largest buffer the
 //! reader ever offered (up to 32448) if that is larger; the dump callback
 //! puts whole messages until one does not fit (EMSGSIZE with data = more to
