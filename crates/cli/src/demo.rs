@@ -39,7 +39,7 @@ fn request(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
     let hdr = NlMsgHdrRepr { len: (16 + payload.len()) as u32, ty, flags, seq, pid: 0 };
     let mut v = hdr.to_bytes().to_vec();
     v.extend_from_slice(payload);
-    while v.len() % 4 != 0 {
+    while !v.len().is_multiple_of(4) {
         v.push(0);
     }
     v
@@ -79,7 +79,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
     let sink: Sink = buf.clone();
     let traced = |f: &mut dyn FnMut()| {
-        with_trace(sink.clone(), || f());
+        with_trace(sink.clone(), &mut *f);
     };
     let flush = |out: &mut Out<'_>| {
         let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
