@@ -1632,7 +1632,13 @@ fn uevent_listener(net: &NetRef) -> NetlinkSocket {
     l
 }
 
+/// The uevents of a fresh machine: registering init_net's `lo` at boot
+/// announced the device and its two queues (SEQNUM 1–3), so the first
+/// uevent a test causes is number 4.
+const BOOT_UEVENTS: u32 = 3;
+
 fn seqnum(n: u32) -> Vec<u8> {
+    let n = n + BOOT_UEVENTS;
     format!("SEQNUM={n}\0").into_bytes()
 }
 
@@ -1640,7 +1646,7 @@ fn seqnum(n: u32) -> Vec<u8> {
 /// REQUEST|ACK type 0x10 "ACTION=add\0DEVPATH=/x\0" (38 → 40 bytes):
 /// "L from (0, 1) pktinfo [1] 36 b'ACTION=add\0DEVPATH=/x\0\0\0SEQNUM=1242\0'";
 /// S gets the same, then the capped ACK. (The host's counter was at 1241; a
-/// simulated machine starts at 0.)
+/// simulated machine starts at 0, and counts the boot's own uevents.)
 #[test]
 fn a_uevent_from_root_is_rebroadcast_without_its_header_plus_seqnum_then_acked() {
     let k = kernel();

@@ -9,14 +9,16 @@
 //! rovers and (later) MAC addresses come from a seeded generator.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 use parking_lot::{Mutex, RwLock};
 use slab::Slab;
 
 use crate::cred::Credentials;
 use crate::lib_::kobject_uevent;
+use crate::net::core::dev::{NetDevice, NetdevNotifier};
 use crate::net::core::net_namespace::{self, live_nets, Net, NetRef, PernetOperations};
+use crate::net::core::rtnetlink::link_ops::{RtnlAfOps, RtnlLinkOps};
 use crate::net::core::rtnetlink::{self, RtnlGlobals};
 use crate::net::netlink::af_netlink::table::NetlinkTable;
 use crate::net::netlink::af_netlink::NetlinkSock;
@@ -36,6 +38,8 @@ pub struct Config {
     /// `net.core.rmem_max` / `wmem_max`: caps of SO_RCVBUF / SO_SNDBUF.
     pub rmem_max: u32,
     pub wmem_max: u32,
+    /// `num_possible_cpus()`: a veth gets this many queues.
+    pub nr_cpus: u32,
 }
 
 impl Default for Config {
@@ -48,15 +52,16 @@ impl Default for Config {
             wmem_default: 212_992,
             rmem_max: 212_992,
             wmem_max: 212_992,
+            nr_cpus: 2,
         }
     }
 }
 
 /// What the whole machine shares: the kernel's global variables.
-pub(crate) struct Globals {
+pub struct Globals {
     pub config: Config,
     /// `nl_table[MAX_LINKS]`.
-    pub nl_table: Vec<RwLock<NetlinkTable>>,
+    pub(crate) nl_table: Vec<RwLock<NetlinkTable>>,
     /// `pernet_list`.
     pub pernet_list: RwLock<Vec<Arc<PernetOperations>>>,
     /// `net_namespace_list`.
@@ -64,15 +69,30 @@ pub(crate) struct Globals {
     /// Every socket, for inode numbers and `/proc/net/netlink`.
     pub sockets: Mutex<Slab<Weak<NetlinkSock>>>,
     /// rtnl_mutex and the rtnetlink handler table.
-    pub rtnl: RtnlGlobals,
+    pub(crate) rtnl: RtnlGlobals,
     /// `uevent_seqnum`.
     pub uevent_seqnum: Mutex<u64>,
+    /// `netdev_chain`: the netdevice notifiers, in registration order.
+    pub netdev_chain: RwLock<Vec<NetdevNotifier>>,
+    /// `link_ops`: the link kinds rtnetlink can create.
+    pub link_ops: RwLock<Vec<&'static RtnlLinkOps>>,
+    /// `rtnl_af_ops`: the families that add to IFLA_AF_SPEC.
+    pub af_ops: RwLock<Vec<&'static RtnlAfOps>>,
+    /// `lweventlist`: devices with a pending linkwatch event.
+    pub lweventlist: Mutex<Vec<Weak<NetDevice>>>,
+    /// Simulated namespace file descriptors (IFLA_NET_NS_FD, NETNSA_FD).
+    pub ns_fds: Mutex<Vec<(i32, Weak<Net>)>>,
+    /// `init_net`.
+    pub init_net: OnceLock<Weak<Net>>,
+    /// `num_possible_cpus()`: veth makes one queue per CPU.
+    pub nr_cpus: u32,
     rng: Mutex<u64>,
 }
 
 impl Globals {
     fn new(config: Config) -> Self {
         let seed = config.seed;
+        let nr_cpus = config.nr_cpus;
         Globals {
             config,
             nl_table: (0..MAX_LINKS).map(|_| RwLock::new(NetlinkTable::default())).collect(),
@@ -81,6 +101,13 @@ impl Globals {
             sockets: Mutex::new(Slab::new()),
             rtnl: RtnlGlobals::new(),
             uevent_seqnum: Mutex::new(0),
+            netdev_chain: RwLock::new(Vec::new()),
+            link_ops: RwLock::new(Vec::new()),
+            af_ops: RwLock::new(Vec::new()),
+            lweventlist: Mutex::new(Vec::new()),
+            ns_fds: Mutex::new(Vec::new()),
+            init_net: OnceLock::new(),
+            nr_cpus,
             rng: Mutex::new(seed),
         }
     }
@@ -110,10 +137,23 @@ impl Globals {
         (((z >> 32) * n as u64) >> 32) as u32
     }
 
-    /// `peernet2id(net, peer)`: the id `net` knows `peer` by. Namespace ids are
-    /// not assigned yet in this model, so there is none.
-    pub fn peernet2id(&self, _net: &Net, _peer: &Net) -> Option<i32> {
-        None
+    /// `peernet2id(net, peer)`: the id `net` knows `peer` by, if any.
+    pub fn peernet2id(&self, net: &Net, peer: &Net) -> Option<i32> {
+        let id = net_namespace::peernet2id(net, peer);
+        (id >= 0).then_some(id)
+    }
+
+    /// `init_net`.
+    pub fn init_net(&self) -> Option<Arc<Net>> {
+        self.init_net.get().and_then(Weak::upgrade)
+    }
+
+    /// Six random bytes for a MAC address (`get_random_bytes`, seeded).
+    pub fn random_bytes(&self, out: &mut [u8]) {
+        for chunk in out.chunks_mut(4) {
+            let v = self.random_u32_below(u32::MAX).to_ne_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
     }
 }
 
@@ -144,9 +184,18 @@ impl Kernel {
         }
         // net_ns_init: init_net, before any subsystem registers.
         let init_net = net_namespace::copy_net_ns(&globals).unwrap_or_else(|e| panic!("init_net: {e}"));
-        // Boot-time registrations cannot fail: they only create kernel sockets.
+        let _ = globals.init_net.set(Arc::downgrade(init_net.arc()));
+        // Boot-time registrations cannot fail: they only create kernel sockets
+        // and register tables. The order is Linux's initcall order.
         rtnetlink::rtnetlink_init(&globals).unwrap_or_else(|e| panic!("rtnetlink_init: {e}"));
         kobject_uevent::kobject_uevent_init(&globals).unwrap_or_else(|e| panic!("kobject_uevent_init: {e}"));
+        crate::net::ipv4::devinet::devinet_init(&globals);
+        crate::net::ipv6::addrconf::addrconf_init(&globals);
+        crate::drivers::net::veth::veth_init(&globals).unwrap_or_else(|e| panic!("veth_init: {e}"));
+        crate::drivers::net::dummy::dummy_init_module(&globals).unwrap_or_else(|e| panic!("dummy_init: {e}"));
+        crate::net::bridge::br_netlink::br_init(&globals).unwrap_or_else(|e| panic!("br_init: {e}"));
+        // register_pernet_device(&loopback_net_ops): lo in every namespace.
+        crate::drivers::net::loopback::loopback_init(&globals).unwrap_or_else(|e| panic!("loopback: {e}"));
         Kernel { inner: Arc::new(KernelInner { globals, init_net, named: Mutex::new(BTreeMap::new()) }) }
     }
 

@@ -37,6 +37,7 @@
 //! ```
 
 pub mod cred;
+pub mod drivers;
 pub mod kernel;
 #[path = "lib/mod.rs"]
 pub mod lib_;

@@ -628,6 +628,21 @@ pub fn nla_parse<'a, const N: usize>(
     Ok(tb)
 }
 
+/// `__nla_parse` with an explicit `maxtype` below the table's size (a link
+/// kind's `IFLA_INFO_DATA`, parsed into a table sized for the largest kind).
+pub fn nla_parse_max<'a, const N: usize>(
+    head: &'a [u8],
+    maxtype: u16,
+    policy: Option<&'static [NlaPolicy]>,
+    validate: u32,
+    extack: &mut ExtAck,
+) -> Result<Tb<'a, N>, Errno> {
+    let mut tb = Tb::<N>::new();
+    let maxtype = maxtype.min((N - 1) as u16);
+    validate_parse(head, maxtype, policy, validate, extack, Some(&mut tb.slots), 0)?;
+    Ok(tb)
+}
+
 /// `nla_validate`: validates without keeping a table.
 pub fn nla_validate(
     head: &[u8],

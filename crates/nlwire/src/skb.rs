@@ -33,6 +33,11 @@ pub struct SkBuff {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NlMsgStart(usize);
 
+impl NlMsgStart {
+    /// `nlmsg_hdr(skb)`: the first message of the buffer.
+    pub const FIRST: NlMsgStart = NlMsgStart(0);
+}
+
 /// Where `nla_nest_start` opened a nest (the kernel's `struct nlattr *`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NlaNest(usize);

@@ -1,5 +1,7 @@
 //! `net/core/`: namespaces, socket buffers, rtnetlink.
 
+pub mod dev;
+pub mod link_watch;
 pub mod net_namespace;
 pub mod rtnetlink;
 pub mod skbuff;

@@ -13,18 +13,26 @@
 //! last reference, so tests see a deterministic order.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use tracing::debug_span;
 
 use crate::kernel::Globals;
+use crate::net::core::dev::DevBase;
+use crate::net::core::skbuff::nlmsg_new;
 use crate::net::netlink::af_netlink::NetlinkSock;
 use crate::Errno;
+use nlwire::uapi::rtnetlink::{RTM_DELNSID, RTM_NEWNSID, RTNLGRP_NSID};
+
+/// `NETNSA_NSID`.
+pub const NETNSA_NSID: u16 = 1;
+/// `NETNSA_NSID_NOT_ASSIGNED`.
+pub const NETNSA_NSID_NOT_ASSIGNED: i32 = -1;
 
 /// A namespace's number in the kernel's list of namespaces (not an nsid).
 pub type NetId = u32;
@@ -54,6 +62,12 @@ pub struct Net {
     pub(crate) rtnl: RwLock<Option<Arc<NetlinkSock>>>,
     /// `net->uevent_sock`: the NETLINK_KOBJECT_UEVENT kernel socket.
     pub(crate) uevent_sock: RwLock<Option<Arc<NetlinkSock>>>,
+    /// The namespace's devices.
+    pub(crate) dev: RwLock<DevBase>,
+    /// `net->loopback_dev`.
+    pub(crate) loopback_dev: RwLock<Option<Arc<crate::net::core::dev::NetDevice>>>,
+    /// `net->netns_ids`: the ids this namespace knows other namespaces by.
+    pub(crate) netns_ids: Mutex<BTreeMap<i32, Weak<Net>>>,
     /// `net_generic()`: state of subsystems that live outside this crate.
     generic: RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     /// Set once the namespace is fully set up (all pernet inits ran).
@@ -75,6 +89,9 @@ impl Net {
             dead: AtomicBool::new(false),
             rtnl: RwLock::new(None),
             uevent_sock: RwLock::new(None),
+            dev: RwLock::new(DevBase::new()),
+            loopback_dev: RwLock::new(None),
+            netns_ids: Mutex::new(BTreeMap::new()),
             generic: RwLock::new(HashMap::new()),
             ready: OnceLock::new(),
         }
@@ -200,10 +217,30 @@ pub(crate) fn copy_net_ns(globals: &Arc<Globals>) -> Result<NetRef, Errno> {
     Ok(NetRef::get(&net))
 }
 
-/// `cleanup_net`: the exit ops in reverse order, then the namespace leaves the list.
+/// `cleanup_net`: other namespaces forget their id for this one
+/// (RTM_DELNSID), the exit ops run in reverse order, then the namespace
+/// leaves the list.
 fn cleanup_net(net: &Arc<Net>) {
     let _span = debug_span!("cleanup_net", net = net.id).entered();
     net.dead.store(true, Ordering::Release);
+    for other in live_nets(&net.globals) {
+        if other.id == net.id {
+            continue;
+        }
+        let id = {
+            let mut ids = other.netns_ids.lock();
+            let id = ids.iter().find(|(_, w)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(net))).map(|(i, _)| *i);
+            if let Some(i) = id {
+                ids.remove(&i);
+            }
+            id
+        };
+        if let Some(id) = id {
+            rtnl_net_notifyid(&other, RTM_DELNSID, id);
+        }
+    }
+    net.netns_ids.lock().clear();
+    net.globals.ns_fds.lock().retain(|(_, w)| !std::ptr::eq(w.as_ptr(), Arc::as_ptr(net)));
     let ops: Vec<Arc<PernetOperations>> = net.globals.pernet_list.read().clone();
     for op in ops.iter().rev() {
         if let Some(exit) = op.exit {
@@ -232,3 +269,87 @@ pub(crate) fn register_pernet_subsys(globals: &Arc<Globals>, ops: PernetOperatio
 pub(crate) fn live_nets(globals: &Globals) -> Vec<Arc<Net>> {
     globals.net_list.read().iter().filter_map(|(_, w)| w.upgrade()).filter(|n| !n.is_dead()).collect()
 }
+
+/// `__peernet2id`: the id `net` knows `peer` by (none for itself unless assigned).
+pub fn peernet2id(net: &Net, peer: &Net) -> i32 {
+    net.netns_ids
+        .lock()
+        .iter()
+        .find(|(_, w)| std::ptr::eq(w.as_ptr(), peer as *const Net))
+        .map_or(NETNSA_NSID_NOT_ASSIGNED, |(i, _)| *i)
+}
+
+/// `peernet2id_alloc`: the id `net` knows `peer` by, allocating the lowest
+/// free one (and announcing it with RTM_NEWNSID on RTNLGRP_NSID) if none.
+pub fn peernet2id_alloc(net: &Arc<Net>, peer: &Arc<Net>, _nlh: Option<&[u8]>) -> i32 {
+    if net.refcount() == 0 || net.is_dead() {
+        return NETNSA_NSID_NOT_ASSIGNED;
+    }
+    let id = peernet2id(net, peer);
+    if id >= 0 {
+        return id;
+    }
+    if peer.is_dead() {
+        return NETNSA_NSID_NOT_ASSIGNED;
+    }
+    let id = {
+        let mut ids = net.netns_ids.lock();
+        let mut id = 0;
+        while ids.contains_key(&id) {
+            id += 1;
+        }
+        ids.insert(id, Arc::downgrade(peer));
+        id
+    };
+    rtnl_net_notifyid(net, RTM_NEWNSID, id);
+    id
+}
+
+/// `get_net_ns_by_id`: the namespace `net` knows by `id`.
+pub fn get_net_ns_by_id(net: &Net, id: i32) -> Option<Arc<Net>> {
+    if id < 0 {
+        return None;
+    }
+    net.netns_ids.lock().get(&id).and_then(Weak::upgrade).filter(|n| !n.is_dead())
+}
+
+/// `rtnl_net_notifyid`: RTM_NEWNSID / RTM_DELNSID (rtgenmsg + NETNSA_NSID).
+pub fn rtnl_net_notifyid(net: &Net, cmd: u16, id: i32) {
+    let mut skb = nlmsg_new(nlwire::nlmsg_align(1) + nlwire::nla_total_size(4) * 3);
+    let Some(nlh) = skb.nlmsg_put(0, 0, cmd, 1, 0) else { return };
+    if skb.nla_put_s32(NETNSA_NSID, id).is_err() {
+        return;
+    }
+    skb.nlmsg_end(nlh);
+    crate::net::core::rtnetlink::rtnl_notify(skb, net, 0, RTNLGRP_NSID, None);
+}
+
+/// `get_net_ns_by_fd`: the simulated namespace file descriptors of
+/// [`NetRef::ns_fd`] (EBADF for one that does not exist).
+pub fn get_net_ns_by_fd(globals: &Globals, fd: i32) -> Result<Arc<Net>, Errno> {
+    globals
+        .ns_fds
+        .lock()
+        .iter()
+        .find(|(f, _)| *f == fd)
+        .and_then(|(_, w)| w.upgrade())
+        .filter(|n| !n.is_dead())
+        .ok_or(Errno::EBADF)
+}
+
+impl NetRef {
+    /// A file descriptor number for this namespace, as `open("/var/run/netns/NAME")`
+    /// would give, for IFLA_NET_NS_FD. Stable while the namespace lives.
+    pub fn ns_fd(&self) -> i32 {
+        let mut fds = self.globals.ns_fds.lock();
+        if let Some((f, _)) = fds.iter().find(|(_, w)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(self.arc()))) {
+            return *f;
+        }
+        let fd = fds.iter().map(|(f, _)| *f).max().map_or(NS_FD_BASE, |m| m + 1);
+        fds.push((fd, Arc::downgrade(self.arc())));
+        fd
+    }
+}
+
+/// Simulated namespace descriptors start here, clear of real ones in a test process.
+pub const NS_FD_BASE: i32 = 1 << 20;

@@ -13,14 +13,19 @@
 //! 6.10): dumps take `rtnl_lock` inside `rtnl_dumpit` unless the handler is
 //! flagged RTNL_FLAG_DUMP_UNLOCKED. We do as 6.18 does.
 
+pub mod fill;
+pub mod link;
+pub mod link_ops;
+
 use std::any::Any;
 use std::sync::Arc;
 
 use parking_lot::{Mutex, MutexGuard, RwLock};
-use tracing::{debug_span, trace_span};
+use tracing::debug_span;
 
 use crate::cred::{Credentials, CAP_NET_ADMIN};
 use crate::kernel::Globals;
+use crate::net::core::dev::{register_netdevice_notifier, NetDevice, NetdevEvent, NetdevNotifierInfo};
 use crate::net::core::net_namespace::{register_pernet_subsys, Net, PernetOperations};
 use crate::net::core::skbuff::SkBuff;
 use crate::net::netlink::af_netlink::{
@@ -116,9 +121,24 @@ impl RtnlGlobals {
     }
 }
 
+/// A held `rtnl_lock`. Dropping it is `rtnl_unlock`, which here also runs
+/// the pending linkwatch work (`netdev_run_todo` / the linkwatch workqueue),
+/// so the state changes a request caused are announced before it returns.
+pub struct RtnlGuard<'a> {
+    guard: Option<MutexGuard<'a, ()>>,
+    globals: &'a Globals,
+}
+
+impl Drop for RtnlGuard<'_> {
+    fn drop(&mut self) {
+        crate::net::core::link_watch::linkwatch_run_queue(self.globals);
+        self.guard.take();
+    }
+}
+
 /// `rtnl_lock`.
-pub(crate) fn rtnl_lock(net: &Net) -> MutexGuard<'_, ()> {
-    net.globals.rtnl.rtnl_mutex.lock()
+pub fn rtnl_lock(net: &Net) -> RtnlGuard<'_> {
+    RtnlGuard { guard: Some(net.globals.rtnl.rtnl_mutex.lock()), globals: &net.globals }
 }
 
 /// `rtnl_register_internal`: fills (or adds to) one cell; flags are ORed.
@@ -290,7 +310,6 @@ pub fn rtnetlink_rcv_msg(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAc
         return doit(skb, msg, extack);
     }
     let _rtnl = rtnl_lock(skb.net());
-    let _s = trace_span!("rtnl_lock").entered();
     doit(skb, msg, extack)
 }
 
@@ -380,5 +399,47 @@ pub(crate) fn rtnetlink_init(globals: &Arc<Globals>) -> Result<(), Errno> {
     )?;
     let dump_all =
         |msgtype| RtnlMsgHandler { protocol: PF_UNSPEC, msgtype, doit: None, dumpit: Some(rtnl_dump_all), flags: 0 };
-    rtnl_register_many(globals, &[dump_all(RTM_GETADDR), dump_all(RTM_GETROUTE), dump_all(RTM_GETNETCONF)])
+    let h = |msgtype, doit: Option<RtnlDoitFn>, dumpit: Option<RtnlDumpitFn>, flags| RtnlMsgHandler {
+        protocol: PF_UNSPEC,
+        msgtype,
+        doit,
+        dumpit,
+        flags,
+    };
+    rtnl_register_many(
+        globals,
+        &[
+            h(RTM_NEWLINK, Some(link::rtnl_newlink), None, RTNL_FLAG_DOIT_PERNET),
+            h(RTM_DELLINK, Some(link::rtnl_dellink), None, RTNL_FLAG_DOIT_PERNET),
+            h(RTM_GETLINK, Some(link::rtnl_getlink), Some(link::rtnl_dump_ifinfo), RTNL_FLAG_DUMP_SPLIT_NLM_DONE),
+            h(RTM_SETLINK, Some(link::rtnl_setlink), None, RTNL_FLAG_DOIT_PERNET),
+            dump_all(RTM_GETADDR),
+            dump_all(RTM_GETROUTE),
+            dump_all(RTM_GETNETCONF),
+        ],
+    )?;
+    // In 6.18 the GETLINK calcit is built into rtnetlink_rcv_msg.
+    rtnl_register_internal(globals, PF_UNSPEC, RTM_GETLINK, None, None, Some(link::rtnl_calcit), 0)?;
+    register_netdevice_notifier(globals, rtnetlink_event);
+    Ok(())
+}
+
+/// `rtnetlink_event`: netdevice events that rtnetlink announces as
+/// RTM_NEWLINK (`ifi_change` 0), some with an IFLA_EVENT.
+fn rtnetlink_event(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &NetdevNotifierInfo) -> Result<(), Errno> {
+    use nlwire::uapi::if_link::{IFLA_EVENT_FEATURES, IFLA_EVENT_NONE, IFLA_EVENT_REBOOT};
+    let ev = match event {
+        NetdevEvent::Reboot => IFLA_EVENT_REBOOT,
+        NetdevEvent::FeatChange => IFLA_EVENT_FEATURES,
+        NetdevEvent::ChangeMtu
+        | NetdevEvent::ChangeAddr
+        | NetdevEvent::ChangeName
+        | NetdevEvent::ChangeUpper
+        | NetdevEvent::ChangeInfoData
+        | NetdevEvent::ChangeLowerState
+        | NetdevEvent::ChangeTxQueueLen => IFLA_EVENT_NONE,
+        _ => return Ok(()),
+    };
+    fill::rtmsg_ifinfo_event(RTM_NEWLINK, dev, 0, ev, 0, None);
+    Ok(())
 }

@@ -1,0 +1,3 @@
+//! `drivers/`.
+
+pub mod net;

@@ -1,0 +1,62 @@
+//! The loopback device: drivers/net/loopback.c. Every namespace gets one,
+//! `lo`, ifindex 1, down, from a pernet device init (`loopback_net_init`).
+//! It has no `rtnl_link_ops`, so it has no IFLA_LINKINFO and RTM_DELLINK of
+//! it is EOPNOTSUPP.
+
+use std::sync::Arc;
+
+use crate::kernel::Globals;
+use crate::net::core::dev::register::{alloc_netdev, register_netdevice};
+use crate::net::core::dev::{DevState, NetDeviceOps, ARPHRD_LOOPBACK, IFF_LIVE_ADDR_CHANGE, IFF_NO_QUEUE};
+use crate::net::core::net_namespace::{register_pernet_subsys, Net, PernetOperations};
+use crate::net::ethernet::eth::{DEFAULT_TX_QUEUE_LEN, ETH_ALEN, GSO_MAX_SIZE};
+use crate::Errno;
+use nlwire::uapi::if_::IFF_LOOPBACK;
+
+static LOOPBACK_OPS: NetDeviceOps = NetDeviceOps {
+    ndo_open: None,
+    ndo_stop: None,
+    ndo_set_mac_address: None,
+    ndo_change_mtu: None,
+    ndo_change_carrier: None,
+    ndo_get_iflink: None,
+    ndo_add_slave: None,
+    ndo_del_slave: None,
+    ndo_uninit: None,
+};
+
+/// `loopback_setup` → `gen_lo_setup(dev, 64 * 1024, …)`.
+fn loopback_setup(st: &mut DevState) {
+    st.mtu = 64 * 1024;
+    st.addr_len = ETH_ALEN;
+    st.ty = ARPHRD_LOOPBACK;
+    st.flags = IFF_LOOPBACK;
+    st.priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
+    st.netns_immutable = true;
+    st.tx_queue_len = DEFAULT_TX_QUEUE_LEN;
+    st.tso_max_size = GSO_MAX_SIZE;
+}
+
+/// `loopback_net_init`.
+fn loopback_net_init(net: &Arc<Net>) -> Result<(), Errno> {
+    let dev = alloc_netdev(net, "lo", loopback_setup, &LOOPBACK_OPS, None, 1, 1);
+    register_netdevice(&dev)?;
+    *net.loopback_dev.write() = Some(dev);
+    Ok(())
+}
+
+/// `loopback_net_ops` registered as a pernet device.
+pub(crate) fn loopback_init(globals: &Arc<Globals>) -> Result<(), Errno> {
+    register_pernet_subsys(
+        globals,
+        PernetOperations { name: "loopback", init: Some(loopback_net_init), exit: Some(loopback_net_exit) },
+    )
+}
+
+/// `default_device_exit_batch`: a dying namespace unregisters its devices.
+/// (Linux moves movable devices back to init_net; the simulator deletes
+/// them, as it does for veth and bridges that Linux deletes too.)
+fn loopback_net_exit(net: &Arc<Net>) {
+    crate::net::core::dev::register::default_device_exit(net);
+    net.loopback_dev.write().take();
+}

@@ -1,0 +1,3 @@
+//! `net/bridge/`: the Ethernet bridge, as far as rtnetlink sees it.
+
+pub mod br_netlink;

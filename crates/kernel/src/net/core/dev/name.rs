@@ -1,0 +1,87 @@
+//! Device names: `dev_valid_name`, `dev_get_valid_name` and the `%d`
+//! templates of `__dev_alloc_name` (net/core/dev.c).
+
+use crate::net::core::net_namespace::Net;
+use crate::Errno;
+use nlwire::uapi::if_::IFNAMSIZ;
+
+/// `dev_valid_name`: non-empty, shorter than IFNAMSIZ, not "." or "..",
+/// and no '/', ':' or whitespace.
+pub fn dev_valid_name(name: &str) -> bool {
+    if name.is_empty() || name.len() >= IFNAMSIZ || name == "." || name == ".." {
+        return false;
+    }
+    !name.bytes().any(|c| c == b'/' || c == b':' || c.is_ascii_whitespace())
+}
+
+/// `netdev_name_in_use`: a device's name or altname.
+pub fn netdev_name_in_use(net: &Net, name: &str) -> bool {
+    net.dev.read().names.contains_key(name)
+}
+
+/// `__dev_alloc_name`: the first unused number for a `%d` template
+/// ("veth%d" → "veth0", "veth1", …). A template has exactly one `%d` and
+/// no other `%`.
+pub fn dev_alloc_name_ns(net: &Net, template: &str) -> Result<String, Errno> {
+    let Some(pos) = template.find('%') else {
+        return Err(Errno::EINVAL);
+    };
+    if &template[pos..pos.min(template.len()).saturating_add(2).min(template.len())] != "%d"
+        || template[pos + 2..].contains('%')
+    {
+        return Err(Errno::EINVAL);
+    }
+    let (prefix, suffix) = (&template[..pos], &template[pos + 2..]);
+    let base = net.dev.read();
+    // Linux scans a page-sized bitmap: at most 32768 candidates.
+    let mut used = vec![false; 32768];
+    for name in base.names.keys() {
+        if let Some(rest) = name.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) {
+            if let Ok(n) = rest.parse::<usize>() {
+                // sscanf("%d") then snprintf must give the same name back.
+                if n < used.len() && format!("{prefix}{n}{suffix}") == *name {
+                    used[n] = true;
+                }
+            }
+        }
+    }
+    let n = used.iter().position(|u| !u).ok_or(Errno::ENFILE)?;
+    let name = format!("{prefix}{n}{suffix}");
+    if name.len() >= IFNAMSIZ {
+        return Err(Errno::ENFILE);
+    }
+    Ok(name)
+}
+
+/// `dev_get_valid_name`: the name a device will carry, or why not.
+pub fn dev_get_valid_name(net: &Net, name: &str) -> Result<String, Errno> {
+    if !dev_valid_name(name) {
+        return Err(Errno::EINVAL);
+    }
+    if name.contains('%') {
+        return dev_alloc_name_ns(net, name);
+    }
+    if netdev_name_in_use(net, name) {
+        return Err(Errno::EEXIST);
+    }
+    Ok(name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_names_follow_dev_valid_name() {
+        assert!(dev_valid_name("veth0"));
+        assert!(dev_valid_name("a-b_c.d"));
+        assert!(!dev_valid_name(""));
+        assert!(!dev_valid_name("."));
+        assert!(!dev_valid_name(".."));
+        assert!(!dev_valid_name("a/b"));
+        assert!(!dev_valid_name("a:b"));
+        assert!(!dev_valid_name("a b"));
+        assert!(!dev_valid_name("0123456789abcdef"));
+        assert!(dev_valid_name("0123456789abcde"));
+    }
+}

@@ -1,0 +1,3 @@
+//! `net/ethernet/`.
+
+pub mod eth;

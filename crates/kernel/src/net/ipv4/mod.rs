@@ -1,0 +1,3 @@
+//! `net/ipv4/`.
+
+pub mod devinet;

@@ -1,0 +1,236 @@
+//! IPv6 per-device state: net/ipv6/addrconf.c.
+//!
+//! A device with an MTU of at least 1280 gets an `inet6_dev` when it
+//! registers (`addrconf_notify` → `ipv6_add_dev`); IFLA_AF_SPEC/AF_INET6
+//! reports its flags, cache info, devconf, statistics, token and address
+//! generation mode (`inet6_fill_link_af`). IF_READY follows the device
+//! being up with carrier. Addresses, DAD and routes come with the
+//! addresses issue; until then the statistics stay at zero, where Linux
+//! counts the ND and MLD packets it sends (docs/divergences.md).
+
+use std::sync::Arc;
+
+use crate::kernel::Globals;
+use crate::net::core::dev::{register_netdevice_notifier, NetDevice, NetdevEvent, NetdevNotifierInfo};
+use crate::net::core::rtnetlink::link_ops::{rtnl_af_register, RtnlAfOps};
+use crate::net::core::skbuff::SkBuff;
+use crate::Errno;
+use nlwire::nlattr::nla_total_size;
+use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_UP};
+use nlwire::uapi::if_link::*;
+use nlwire::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
+use nlwire::uapi::socket::AF_INET6;
+
+/// `DEVCONF_MAX`.
+pub const DEVCONF_MAX: usize = 60;
+/// `IPSTATS_MIB_MAX`.
+pub const IPSTATS_MIB_MAX: usize = 38;
+/// `ICMP6_MIB_MAX`.
+pub const ICMP6_MIB_MAX: usize = 7;
+/// `IPV6_MIN_MTU`.
+pub const IPV6_MIN_MTU: u32 = 1280;
+/// `IF_READY`.
+pub const IF_READY: u32 = 0x8000_0000;
+/// `IPV6_MAXPLEN`.
+const IPV6_MAXPLEN: u32 = 65535;
+
+/// `ipv6_devconf_dflt` as a new device copies it (index = DEVCONF_*), read
+/// from Linux 6.18 (probes/observed/p_link_fill.txt); `mtu6` is the device's.
+pub const IPV6_DEVCONF_DFLT: [u32; DEVCONF_MAX] = [
+    0,
+    64,
+    1500,
+    1,
+    1,
+    1,
+    1,
+    0xffff_ffff,
+    4000,
+    1000,
+    0,
+    604800,
+    86400,
+    3,
+    600,
+    16,
+    0,
+    1,
+    1,
+    1,
+    60000,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    10000,
+    1000,
+    1,
+    0,
+    0,
+    1,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    3600000,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1024,
+    0,
+    65535,
+    0xffff_ffff,
+    1,
+    0,
+    0,
+    0,
+];
+const DEVCONF_MTU6: usize = 2;
+const DEVCONF_USE_TEMPADDR: usize = 10;
+const DEVCONF_ACCEPT_DAD: usize = 27;
+
+/// `struct inet6_dev`.
+#[derive(Debug, Clone)]
+pub struct Inet6Dev {
+    pub if_flags: u32,
+    pub cnf: [u32; DEVCONF_MAX],
+    /// `idev->tstamp`, as `cstamp_delta` reports it (centiseconds).
+    pub tstamp: u32,
+    /// `nd_parms->reachable_time` in ms: random in [base/2, 3·base/2).
+    pub reachable_time: u32,
+    pub retrans_time: u32,
+    pub token: [u8; 16],
+    pub addr_gen_mode: u8,
+}
+
+/// `ipv6_add_dev`.
+fn ipv6_add_dev(dev: &NetDevice) {
+    let Some(net) = dev.net() else { return };
+    let (mtu, loopback) = {
+        let st = dev.st.lock();
+        (st.mtu, st.flags & IFF_LOOPBACK != 0)
+    };
+    let mut cnf = IPV6_DEVCONF_DFLT;
+    cnf[DEVCONF_MTU6] = mtu;
+    if loopback {
+        // addrconf for loopback: no temporary addresses, no DAD.
+        cnf[DEVCONF_USE_TEMPADDR] = 0xffff_ffff;
+        cnf[DEVCONF_ACCEPT_DAD] = 0xffff_ffff;
+    }
+    // neigh_rand_reach_time(30000 ms)
+    let reachable_time = net.globals.random_u32_below(30000) + 15000;
+    *dev.ip6_ptr.lock() = Some(Inet6Dev {
+        if_flags: 0,
+        cnf,
+        tstamp: 0,
+        reachable_time,
+        retrans_time: 1000,
+        token: [0; 16],
+        addr_gen_mode: 0,
+    });
+}
+
+/// `addrconf_notify`: the inet6_dev follows registration and MTU, and
+/// IF_READY follows the link being up with carrier.
+fn addrconf_notify(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &NetdevNotifierInfo) -> Result<(), Errno> {
+    let (mtu, up, carrier) = {
+        let st = dev.st.lock();
+        (st.mtu, st.flags & IFF_UP != 0, st.carrier_ok())
+    };
+    let has = dev.ip6_ptr.lock().is_some();
+    match event {
+        NetdevEvent::Register if !has && mtu >= IPV6_MIN_MTU => ipv6_add_dev(dev),
+        NetdevEvent::Up | NetdevEvent::Change => {
+            if !has && mtu >= IPV6_MIN_MTU {
+                ipv6_add_dev(dev);
+            }
+            if up && carrier {
+                if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
+                    idev.if_flags |= IF_READY;
+                }
+            }
+        }
+        NetdevEvent::ChangeMtu => {
+            if mtu < IPV6_MIN_MTU {
+                *dev.ip6_ptr.lock() = None;
+            } else if !has {
+                ipv6_add_dev(dev);
+            } else if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
+                idev.cnf[DEVCONF_MTU6] = mtu;
+            }
+        }
+        NetdevEvent::Down => {
+            if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
+                idev.if_flags &= !IF_READY;
+            }
+        }
+        NetdevEvent::Unregister => *dev.ip6_ptr.lock() = None,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `inet6_get_link_af_size` (`inet6_ifla6_size`).
+fn inet6_get_link_af_size(dev: &NetDevice, _ext_filter_mask: u32) -> usize {
+    if dev.ip6_ptr.lock().is_none() {
+        return 0;
+    }
+    nla_total_size(4)
+        + nla_total_size(16)
+        + nla_total_size(DEVCONF_MAX * 4)
+        + nla_total_size(IPSTATS_MIB_MAX * 8)
+        + nla_total_size(ICMP6_MIB_MAX * 8)
+        + nla_total_size(16)
+        + nla_total_size(1)
+        + nla_total_size(4)
+}
+
+/// `inet6_fill_link_af` → `inet6_fill_ifla6_attrs`.
+fn inet6_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) -> Result<(), Errno> {
+    let Some(idev) = dev.ip6_ptr.lock().clone() else {
+        return Err(Errno::ENODATA);
+    };
+    skb.nla_put_u32(IFLA_INET6_FLAGS, idev.if_flags)?;
+    let mut ci = [0u8; 16];
+    ci[0..4].copy_from_slice(&IPV6_MAXPLEN.to_ne_bytes());
+    ci[4..8].copy_from_slice(&idev.tstamp.to_ne_bytes());
+    ci[8..12].copy_from_slice(&idev.reachable_time.to_ne_bytes());
+    ci[12..16].copy_from_slice(&idev.retrans_time.to_ne_bytes());
+    skb.nla_put(IFLA_INET6_CACHEINFO, &ci)?;
+    let out = skb.nla_reserve(IFLA_INET6_CONF, DEVCONF_MAX * 4)?;
+    for (i, v) in idev.cnf.iter().enumerate() {
+        out[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+    if ext_filter_mask & RTEXT_FILTER_SKIP_STATS == 0 {
+        // snmp6_fill_stats: the first u64 is the number of counters.
+        let out = skb.nla_reserve(IFLA_INET6_STATS, IPSTATS_MIB_MAX * 8)?;
+        out[..8].copy_from_slice(&(IPSTATS_MIB_MAX as u64).to_ne_bytes());
+        let out = skb.nla_reserve(IFLA_INET6_ICMP6STATS, ICMP6_MIB_MAX * 8)?;
+        out[..8].copy_from_slice(&(ICMP6_MIB_MAX as u64).to_ne_bytes());
+    }
+    skb.nla_put(IFLA_INET6_TOKEN, &idev.token)?;
+    skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, idev.addr_gen_mode)?;
+    Ok(())
+}
+
+static INET6_AF_OPS: RtnlAfOps =
+    RtnlAfOps { family: AF_INET6, fill_link_af: inet6_fill_link_af, get_link_af_size: inet6_get_link_af_size };
+
+/// `addrconf_init`.
+pub(crate) fn addrconf_init(globals: &Globals) {
+    register_netdevice_notifier(globals, addrconf_notify);
+    rtnl_af_register(globals, &INET6_AF_OPS);
+}

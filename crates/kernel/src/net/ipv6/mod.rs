@@ -1,0 +1,3 @@
+//! `net/ipv6/`.
+
+pub mod addrconf;
