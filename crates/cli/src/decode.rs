@@ -1,15 +1,20 @@
 //! Decoding datagrams for people: every message with its header fields
-//! named, NLMSG_ERROR and NLMSG_DONE opened up, other payloads in hex.
+//! named, NLMSG_ERROR and NLMSG_DONE opened up, link messages (RTM_*LINK)
+//! with their `struct ifinfomsg` and every attribute by its `IFLA_*` name,
+//! nests opened (IFLA_LINKINFO by kind, IFLA_AF_SPEC by family), namespace
+//! id messages (RTM_*NSID) by `NETNSA_*` name, other payloads in hex.
 //!
 //! This is the simulator's own reading of the bytes (through nlwire's views),
-//! used by `rtnlsim demo` and `--decode`.
+//! used by `rtnlsim demo` and `rtnlsim run --decode`.
 
 use std::fmt::Write;
 
-use nlwire::hdr::NlMsgErr;
+use nlwire::hdr::{IfInfoMsg, NlMsgErr};
+use nlwire::uapi::if_link::*;
 use nlwire::uapi::netlink::*;
-use nlwire::uapi::rtnetlink::rtm_name;
-use nlwire::{Errno, NlMsgHdr, NlMsgIter};
+use nlwire::uapi::rtnetlink::*;
+use nlwire::uapi::socket::{AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC};
+use nlwire::{Errno, NlMsgHdr, NlMsgIter, Nla, NlaIter};
 
 /// `REQUEST|ACK|…`, reading bits 0x100–0x800 by message kind as the kernel does.
 pub fn flags_name(ty: u16, flags: u16) -> String {
@@ -115,6 +120,16 @@ pub fn datagram(data: &[u8], indent: &str) -> String {
                     let _ = writeln!(out, "{indent}  dump result: {}", errno_text(err));
                 }
             }
+            RTM_NEWLINK..=RTM_SETLINK if h.payload().len() >= 16 => {
+                let sub = format!("{indent}  ");
+                out.push_str(&ifinfomsg_line(h.payload(), &sub));
+                attrs(&mut out, &h.payload()[16..], &sub, Space::Link);
+            }
+            RTM_NEWNSID..=RTM_GETNSID if !h.payload().is_empty() => {
+                let _ = writeln!(out, "{indent}  rtgenmsg family={}", family_name(h.payload()[0]));
+                let p = h.payload();
+                attrs(&mut out, p.get(4..).unwrap_or(&[]), &format!("{indent}  "), Space::Netns);
+            }
             _ => {
                 if !h.payload().is_empty() {
                     let _ = writeln!(out, "{indent}  payload: {}", hex(h.payload()));
@@ -123,6 +138,384 @@ pub fn datagram(data: &[u8], indent: &str) -> String {
         }
     }
     out
+}
+
+/// `AF_*` by name.
+fn family_name(f: u8) -> String {
+    match f {
+        AF_UNSPEC => "AF_UNSPEC".into(),
+        AF_INET => "AF_INET".into(),
+        AF_INET6 => "AF_INET6".into(),
+        AF_BRIDGE => "AF_BRIDGE".into(),
+        AF_PACKET => "AF_PACKET".into(),
+        AF_MPLS => "AF_MPLS".into(),
+        f => format!("family {f}"),
+    }
+}
+
+/// `struct ifinfomsg`, fields named.
+fn ifinfomsg_line(p: &[u8], indent: &str) -> String {
+    let Ok(i) = IfInfoMsg::new_checked(p) else { return format!("{indent}(truncated ifinfomsg)\n") };
+    format!(
+        "{indent}ifinfomsg family={} type={} index={} flags={:#x} change={:#x}\n",
+        family_name(i.ifi_family()),
+        i.ifi_type(),
+        i.ifi_index(),
+        i.ifi_flags(),
+        i.ifi_change()
+    )
+}
+
+/// Which attribute numbering a stream uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Space {
+    Link,
+    LinkInfo,
+    InfoData(Kind),
+    SlaveData(Kind),
+    AfSpec,
+    Inet,
+    Inet6,
+    Xdp,
+    PropList,
+    Netns,
+    Unknown,
+}
+
+/// The link kinds whose `IFLA_INFO_DATA` this decoder opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Veth,
+    Bridge,
+    Other,
+}
+
+/// How to show an attribute's payload.
+enum Val {
+    Str,
+    U8,
+    U16,
+    U32,
+    S32,
+    Mac,
+    BridgeId,
+    Blob(&'static str),
+    /// A nest, in this numbering.
+    Nest(Space),
+    /// VETH_INFO_PEER: a `struct ifinfomsg`, then link attributes.
+    Peer,
+    /// Whatever its length says (1, 2, 4 or 8 bytes), else hex.
+    Scalar,
+}
+
+/// Linux 6.18's `IFLA_BR_*` (include/uapi/linux/if_link.h).
+const IFLA_BR_NAMES: [&str; 50] = [
+    "IFLA_BR_UNSPEC",
+    "IFLA_BR_FORWARD_DELAY",
+    "IFLA_BR_HELLO_TIME",
+    "IFLA_BR_MAX_AGE",
+    "IFLA_BR_AGEING_TIME",
+    "IFLA_BR_STP_STATE",
+    "IFLA_BR_PRIORITY",
+    "IFLA_BR_VLAN_FILTERING",
+    "IFLA_BR_VLAN_PROTOCOL",
+    "IFLA_BR_GROUP_FWD_MASK",
+    "IFLA_BR_ROOT_ID",
+    "IFLA_BR_BRIDGE_ID",
+    "IFLA_BR_ROOT_PORT",
+    "IFLA_BR_ROOT_PATH_COST",
+    "IFLA_BR_TOPOLOGY_CHANGE",
+    "IFLA_BR_TOPOLOGY_CHANGE_DETECTED",
+    "IFLA_BR_HELLO_TIMER",
+    "IFLA_BR_TCN_TIMER",
+    "IFLA_BR_TOPOLOGY_CHANGE_TIMER",
+    "IFLA_BR_GC_TIMER",
+    "IFLA_BR_GROUP_ADDR",
+    "IFLA_BR_FDB_FLUSH",
+    "IFLA_BR_MCAST_ROUTER",
+    "IFLA_BR_MCAST_SNOOPING",
+    "IFLA_BR_MCAST_QUERY_USE_IFADDR",
+    "IFLA_BR_MCAST_QUERIER",
+    "IFLA_BR_MCAST_HASH_ELASTICITY",
+    "?",
+    "IFLA_BR_MCAST_LAST_MEMBER_CNT",
+    "IFLA_BR_MCAST_STARTUP_QUERY_CNT",
+    "IFLA_BR_MCAST_LAST_MEMBER_INTVL",
+    "IFLA_BR_MCAST_MEMBERSHIP_INTVL",
+    "IFLA_BR_MCAST_QUERIER_INTVL",
+    "IFLA_BR_MCAST_QUERY_INTVL",
+    "IFLA_BR_MCAST_QUERY_RESPONSE_INTVL",
+    "IFLA_BR_MCAST_STARTUP_QUERY_INTVL",
+    "IFLA_BR_NF_CALL_IPTABLES",
+    "IFLA_BR_NF_CALL_IP6TABLES",
+    "IFLA_BR_NF_CALL_ARPTABLES",
+    "IFLA_BR_VLAN_DEFAULT_PVID",
+    "IFLA_BR_PAD",
+    "IFLA_BR_VLAN_STATS_ENABLED",
+    "IFLA_BR_MCAST_STATS_ENABLED",
+    "IFLA_BR_MCAST_IGMP_VERSION",
+    "IFLA_BR_MCAST_MLD_VERSION",
+    "IFLA_BR_VLAN_STATS_PER_PORT",
+    "IFLA_BR_MULTI_BOOLOPT",
+    "IFLA_BR_MCAST_QUERIER_STATE",
+    "IFLA_BR_FDB_N_LEARNED",
+    "IFLA_BR_FDB_MAX_LEARNED",
+];
+/// Linux 6.18's `IFLA_BRPORT_*`.
+const IFLA_BRPORT_NAMES: [&str; 45] = [
+    "IFLA_BRPORT_UNSPEC",
+    "IFLA_BRPORT_STATE",
+    "IFLA_BRPORT_PRIORITY",
+    "IFLA_BRPORT_COST",
+    "IFLA_BRPORT_MODE",
+    "IFLA_BRPORT_GUARD",
+    "IFLA_BRPORT_PROTECT",
+    "IFLA_BRPORT_FAST_LEAVE",
+    "IFLA_BRPORT_LEARNING",
+    "IFLA_BRPORT_UNICAST_FLOOD",
+    "IFLA_BRPORT_PROXYARP",
+    "IFLA_BRPORT_LEARNING_SYNC",
+    "IFLA_BRPORT_PROXYARP_WIFI",
+    "IFLA_BRPORT_ROOT_ID",
+    "IFLA_BRPORT_BRIDGE_ID",
+    "IFLA_BRPORT_DESIGNATED_PORT",
+    "IFLA_BRPORT_DESIGNATED_COST",
+    "IFLA_BRPORT_ID",
+    "IFLA_BRPORT_NO",
+    "IFLA_BRPORT_TOPOLOGY_CHANGE_ACK",
+    "IFLA_BRPORT_CONFIG_PENDING",
+    "IFLA_BRPORT_MESSAGE_AGE_TIMER",
+    "IFLA_BRPORT_FORWARD_DELAY_TIMER",
+    "IFLA_BRPORT_HOLD_TIMER",
+    "IFLA_BRPORT_FLUSH",
+    "IFLA_BRPORT_MULTICAST_ROUTER",
+    "IFLA_BRPORT_PAD",
+    "IFLA_BRPORT_MCAST_FLOOD",
+    "IFLA_BRPORT_MCAST_TO_UCAST",
+    "IFLA_BRPORT_VLAN_TUNNEL",
+    "IFLA_BRPORT_BCAST_FLOOD",
+    "IFLA_BRPORT_GROUP_FWD_MASK",
+    "IFLA_BRPORT_NEIGH_SUPPRESS",
+    "IFLA_BRPORT_ISOLATED",
+    "IFLA_BRPORT_BACKUP_PORT",
+    "IFLA_BRPORT_MRP_RING_OPEN",
+    "IFLA_BRPORT_MRP_IN_OPEN",
+    "IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT",
+    "IFLA_BRPORT_MCAST_EHT_HOSTS_CNT",
+    "IFLA_BRPORT_LOCKED",
+    "IFLA_BRPORT_MAB",
+    "IFLA_BRPORT_MCAST_N_GROUPS",
+    "IFLA_BRPORT_MCAST_MAX_GROUPS",
+    "IFLA_BRPORT_NEIGH_VLAN_SUPPRESS",
+    "IFLA_BRPORT_BACKUP_NHID",
+];
+
+const NETNSA_NAMES: [&str; 6] =
+    ["NETNSA_NONE", "NETNSA_NSID", "NETNSA_PID", "NETNSA_FD", "NETNSA_TARGET_NSID", "NETNSA_CURRENT_NSID"];
+const IFLA_INFO_NAMES: [&str; 6] = [
+    "IFLA_INFO_UNSPEC",
+    "IFLA_INFO_KIND",
+    "IFLA_INFO_DATA",
+    "IFLA_INFO_XSTATS",
+    "IFLA_INFO_SLAVE_KIND",
+    "IFLA_INFO_SLAVE_DATA",
+];
+const IFLA_INET6_NAMES: [&str; 10] = [
+    "IFLA_INET6_UNSPEC",
+    "IFLA_INET6_FLAGS",
+    "IFLA_INET6_CONF",
+    "IFLA_INET6_STATS",
+    "IFLA_INET6_MCAST",
+    "IFLA_INET6_CACHEINFO",
+    "IFLA_INET6_ICMP6STATS",
+    "IFLA_INET6_TOKEN",
+    "IFLA_INET6_ADDR_GEN_MODE",
+    "IFLA_INET6_RA_MTU",
+];
+const IFLA_XDP_NAMES: [&str; 5] =
+    ["IFLA_XDP_UNSPEC", "IFLA_XDP_FD", "IFLA_XDP_ATTACHED", "IFLA_XDP_FLAGS", "IFLA_XDP_PROG_ID"];
+
+/// An attribute's name and how to read it, in a numbering.
+fn describe(space: Space, ty: u16) -> (String, Val) {
+    let named = |table: &[&str], v: Val| match table.get(ty as usize) {
+        Some(n) => (n.to_string(), v),
+        None => (format!("attr {ty}"), Val::Scalar),
+    };
+    match space {
+        Space::Link => {
+            let v = match ty {
+                IFLA_IFNAME
+                | IFLA_QDISC
+                | IFLA_IFALIAS
+                | IFLA_PHYS_PORT_NAME
+                | IFLA_PARENT_DEV_NAME
+                | IFLA_PARENT_DEV_BUS_NAME
+                | IFLA_ALT_IFNAME => Val::Str,
+                IFLA_OPERSTATE | IFLA_LINKMODE | IFLA_CARRIER | IFLA_PROTO_DOWN | IFLA_NETNS_IMMUTABLE => Val::U8,
+                IFLA_HEADROOM | IFLA_TAILROOM => Val::U16,
+                IFLA_LINK_NETNSID | IFLA_NEW_NETNSID | IFLA_TARGET_NETNSID | IFLA_NET_NS_FD => Val::S32,
+                IFLA_ADDRESS | IFLA_BROADCAST | IFLA_PERM_ADDRESS => Val::Mac,
+                IFLA_STATS => Val::Blob("struct rtnl_link_stats"),
+                IFLA_STATS64 => Val::Blob("struct rtnl_link_stats64"),
+                IFLA_MAP => Val::Blob("struct rtnl_link_ifmap"),
+                IFLA_LINKINFO => Val::Nest(Space::LinkInfo),
+                IFLA_AF_SPEC => Val::Nest(Space::AfSpec),
+                IFLA_XDP => Val::Nest(Space::Xdp),
+                IFLA_PROP_LIST => Val::Nest(Space::PropList),
+                IFLA_VFINFO_LIST
+                | IFLA_VF_PORTS
+                | IFLA_PORT_SELF
+                | IFLA_PROTO_DOWN_REASON
+                | IFLA_DEVLINK_PORT
+                | IFLA_DPLL_PIN => Val::Nest(Space::Unknown),
+                IFLA_PHYS_PORT_ID | IFLA_PHYS_SWITCH_ID => Val::Blob("id"),
+                _ => Val::U32,
+            };
+            match ifla_name(ty) {
+                Some(n) => (n.to_string(), v),
+                None => (format!("attr {ty}"), Val::Scalar),
+            }
+        }
+        Space::LinkInfo => named(
+            &IFLA_INFO_NAMES,
+            match ty {
+                IFLA_INFO_KIND | IFLA_INFO_SLAVE_KIND => Val::Str,
+                _ => Val::Nest(Space::Unknown),
+            },
+        ),
+        Space::InfoData(Kind::Veth) if ty == VETH_INFO_PEER => ("VETH_INFO_PEER".into(), Val::Peer),
+        Space::InfoData(Kind::Bridge) => named(
+            &IFLA_BR_NAMES,
+            match ty {
+                10 | 11 => Val::BridgeId,
+                20 => Val::Mac,
+                46 => Val::Blob("struct br_boolopt_multi"),
+                _ => Val::Scalar,
+            },
+        ),
+        Space::SlaveData(Kind::Bridge) => {
+            named(&IFLA_BRPORT_NAMES, if ty == 13 || ty == 14 { Val::BridgeId } else { Val::Scalar })
+        }
+        Space::AfSpec => {
+            let n = match ty as u8 {
+                AF_INET => ("AF_INET".to_string(), Val::Nest(Space::Inet)),
+                AF_INET6 => ("AF_INET6".to_string(), Val::Nest(Space::Inet6)),
+                f => (family_name(f), Val::Nest(Space::Unknown)),
+            };
+            if ty > u8::MAX as u16 {
+                (format!("attr {ty}"), Val::Scalar)
+            } else {
+                n
+            }
+        }
+        Space::Inet if ty == IFLA_INET_CONF => ("IFLA_INET_CONF".into(), Val::Blob("ipv4_devconf")),
+        Space::Inet6 => named(
+            &IFLA_INET6_NAMES,
+            match ty {
+                IFLA_INET6_FLAGS | IFLA_INET6_RA_MTU => Val::U32,
+                IFLA_INET6_ADDR_GEN_MODE => Val::U8,
+                IFLA_INET6_CONF => Val::Blob("ipv6_devconf"),
+                IFLA_INET6_STATS | IFLA_INET6_ICMP6STATS => Val::Blob("counters"),
+                IFLA_INET6_CACHEINFO => Val::Blob("struct ifla_cacheinfo"),
+                IFLA_INET6_TOKEN => Val::Blob("struct in6_addr"),
+                _ => Val::Scalar,
+            },
+        ),
+        Space::Xdp => named(&IFLA_XDP_NAMES, if ty == IFLA_XDP_ATTACHED { Val::U8 } else { Val::Scalar }),
+        Space::PropList if ty == IFLA_ALT_IFNAME => ("IFLA_ALT_IFNAME".into(), Val::Str),
+        Space::Netns => {
+            named(&NETNSA_NAMES, if ty == 1 || ty == 3 || ty == 4 || ty == 5 { Val::S32 } else { Val::U32 })
+        }
+        _ => (format!("attr {ty}"), Val::Scalar),
+    }
+}
+
+/// A payload as its length suggests.
+fn scalar(p: &[u8]) -> String {
+    match p.len() {
+        1 => p[0].to_string(),
+        2 => u16::from_ne_bytes([p[0], p[1]]).to_string(),
+        4 => u32::from_ne_bytes([p[0], p[1], p[2], p[3]]).to_string(),
+        8 => u64::from_ne_bytes([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]]).to_string(),
+        0 => "(empty)".into(),
+        _ => hex(p),
+    }
+}
+
+fn value(a: &Nla<&[u8]>, v: &Val) -> String {
+    let p = a.payload_ref();
+    let sized =
+        |n: usize, f: &dyn Fn() -> String| if p.len() == n { f() } else { format!("({} bytes) {}", p.len(), hex(p)) };
+    match v {
+        Val::Str => {
+            let nul = if p.last() == Some(&0) { "" } else { " (no NUL)" };
+            format!("\"{}\"{nul}", String::from_utf8_lossy(a.get_str()))
+        }
+        Val::U8 => sized(1, &|| p[0].to_string()),
+        Val::U16 => sized(2, &|| a.get_u16().to_string()),
+        Val::U32 => sized(4, &|| a.get_u32().to_string()),
+        Val::S32 => sized(4, &|| a.get_s32().to_string()),
+        Val::Mac => p.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"),
+        Val::BridgeId if p.len() == 8 => format!(
+            "{:02x}{:02x}.{}",
+            p[0],
+            p[1],
+            p[2..].iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+        ),
+        Val::Blob(what) if p.iter().all(|b| *b == 0) => format!("({} bytes, {what}, all zero)", p.len()),
+        Val::Blob(what) => format!("({} bytes, {what})", p.len()),
+        _ => scalar(p),
+    }
+}
+
+/// The attributes of a stream, one a line, nests opened.
+fn attrs(out: &mut String, data: &[u8], indent: &str, space: Space) {
+    let mut kind = Kind::Other;
+    let mut it = NlaIter::new(data);
+    for a in it.by_ref() {
+        let ty = a.nla_type();
+        let (name, val) = describe(space, ty);
+        let mut flags = String::new();
+        if a.is_nested() {
+            flags.push_str(" [NESTED]");
+        }
+        if a.is_net_byteorder() {
+            flags.push_str(" [NET_BYTEORDER]");
+        }
+        match val {
+            Val::Nest(mut sub) => {
+                if space == Space::LinkInfo {
+                    sub = match ty {
+                        IFLA_INFO_DATA => Space::InfoData(kind),
+                        IFLA_INFO_SLAVE_DATA => Space::SlaveData(kind),
+                        _ => sub,
+                    };
+                }
+                let _ = writeln!(out, "{indent}{name}{flags}");
+                attrs(out, a.payload_ref(), &format!("{indent}  "), sub);
+            }
+            Val::Peer => {
+                let _ = writeln!(out, "{indent}{name}{flags}");
+                let sub = format!("{indent}  ");
+                let p = a.payload_ref();
+                out.push_str(&ifinfomsg_line(p, &sub));
+                attrs(out, p.get(16..).unwrap_or(&[]), &sub, Space::Link);
+            }
+            v => {
+                if space == Space::LinkInfo && (ty == IFLA_INFO_KIND || ty == IFLA_INFO_SLAVE_KIND) {
+                    kind = match a.get_str() {
+                        b"veth" => Kind::Veth,
+                        b"bridge" => Kind::Bridge,
+                        _ => Kind::Other,
+                    };
+                }
+                let _ = writeln!(out, "{indent}{name}{flags} {}", value(&a, &v));
+            }
+        }
+    }
+    if it.remaining() > 0 {
+        let _ = writeln!(out, "{indent}({} bytes left over)", it.remaining());
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +527,34 @@ mod tests {
         assert_eq!(flags_name(18, 0x301), "REQUEST|ROOT|MATCH");
         assert_eq!(flags_name(16, 0x605), "REQUEST|ACK|EXCL|CREATE");
         assert_eq!(flags_name(NLMSG_ERROR, 0x300), "CAPPED|ACK_TLVS");
+    }
+
+    #[test]
+    fn link_request_decodes_by_attribute_name() {
+        // ip link add v0 type veth peer name v1, as iproute2 6.1 builds it.
+        let mut req = crate::ip::iplink::IplinkReq::new(RTM_NEWLINK, 0x605, 0);
+        req.put_strz(IFLA_IFNAME, "v0");
+        let li = req.nest(IFLA_LINKINFO);
+        req.put(IFLA_INFO_KIND, b"veth");
+        let data = req.nest(IFLA_INFO_DATA);
+        let peer = req.nest(VETH_INFO_PEER);
+        let _ = req.skb.put(16);
+        req.put_strz(IFLA_IFNAME, "v1");
+        req.nest_end(peer);
+        req.nest_end(data);
+        req.nest_end(li);
+        let s = datagram(&req.finish(), "");
+        let want = "RTM_NEWLINK len=84 flags=REQUEST|ACK|EXCL|CREATE seq=0 pid=0
+  ifinfomsg family=AF_UNSPEC type=0 index=0 flags=0x0 change=0x0
+  IFLA_IFNAME \"v0\"
+  IFLA_LINKINFO
+    IFLA_INFO_KIND \"veth\" (no NUL)
+    IFLA_INFO_DATA
+      VETH_INFO_PEER
+        ifinfomsg family=AF_UNSPEC type=0 index=0 flags=0x0 change=0x0
+        IFLA_IFNAME \"v1\"
+";
+        assert_eq!(s, want);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! `rtnlsim`: the command-line face of the simulator.
 
-mod decode;
-mod demo;
-mod trace;
-
+use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use rtnlsim_cli::host::SimHost;
+use rtnlsim_cli::run::{run_script, RunOptions};
+use rtnlsim_cli::{demo, ip};
+use rtnlsim_kernel::{Config, Kernel};
 
 /// The Linux kernel's netlink and rtnetlink, simulated in userspace.
 #[derive(Parser)]
@@ -24,10 +25,31 @@ enum Command {
         #[arg(long)]
         trace: bool,
     },
+    /// Run `ip` command lines (without the leading `ip`) against a fresh simulated kernel,
+    /// as `ip -batch FILE` would: `link add|del|set|show`, `netns add|del|list`, with
+    /// `-n NETNS`, `-j`, `-d`, `-4`, `-6` per line; `#` comments.
+    Run {
+        /// Print the kernel's call tree of every request.
+        #[arg(long)]
+        trace: bool,
+        /// Print every datagram sent and received, decoded.
+        #[arg(long)]
+        decode: bool,
+        /// Seed of the simulated kernel's random choices (port ids, MAC addresses).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Go on after a failed command (`ip -batch -force`); the status is still 1.
+        #[arg(long)]
+        force: bool,
+        /// The script, or `-` for standard input.
+        file: String,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `-force` is spelled as ip spells it.
+    let args = std::env::args().map(|a| if a == "-force" { "--force".to_string() } else { a });
+    let cli = Cli::parse_from(args);
     match cli.command {
         Command::Demo { trace } => {
             let stdout = std::io::stdout();
@@ -39,6 +61,31 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Run { trace, decode, seed, force, file } => {
+            let mut script = String::new();
+            let read = if file == "-" {
+                std::io::stdin().read_to_string(&mut script)
+            } else {
+                std::fs::read_to_string(&file).map(|s| {
+                    script = s;
+                    0
+                })
+            };
+            if let Err(e) = read {
+                let e = e.raw_os_error().map(nlwire::Errno).map(ip::utils::strerror).unwrap_or_else(|| e.to_string());
+                eprintln!("Cannot open file \"{file}\" for reading: {e}");
+                return ExitCode::FAILURE;
+            }
+            let mut config = Config::default();
+            if let Some(s) = seed {
+                config.seed = s;
+            }
+            let host = SimHost::new(Kernel::new(config));
+            let opts = RunOptions { trace, decode, force, name: file };
+            let status =
+                run_script(&host, &script, &opts, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            ExitCode::from(status as u8)
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct CallTree {
     depth: AtomicUsize,
     spans: Mutex<std::collections::HashMap<u64, String>>,
     out: Sink,
+    /// Top-level calls not shown, with everything under them.
+    hidden_roots: &'static [&'static str],
+    /// The depth at which a hidden call was entered, while inside it.
+    hiding: Mutex<Option<usize>>,
 }
 
 impl CallTree {
@@ -41,7 +45,21 @@ impl CallTree {
             depth: AtomicUsize::new(0),
             spans: Mutex::new(std::collections::HashMap::new()),
             out,
+            hidden_roots: &[],
+            hiding: Mutex::new(None),
         }
+    }
+
+    /// Leaves out the calls named here when they are entered at the top
+    /// (and all they call): `rtnlsim run` hides the socket set-up calls
+    /// (`socket`, `setsockopt`, `bind`…) so that the requests stand out.
+    pub fn hide_roots(mut self, names: &'static [&'static str]) -> Self {
+        self.hidden_roots = names;
+        self
+    }
+
+    fn hidden(&self) -> bool {
+        self.hiding.lock().map(|h| h.is_some()).unwrap_or(false)
     }
 }
 
@@ -84,6 +102,9 @@ impl Subscriber for CallTree {
     fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
+        if self.hidden() {
+            return;
+        }
         let mut f = Fields(String::new());
         event.record(&mut f);
         let depth = self.depth.load(Ordering::Relaxed);
@@ -95,13 +116,26 @@ impl Subscriber for CallTree {
     fn enter(&self, span: &Id) {
         let depth = self.depth.fetch_add(1, Ordering::Relaxed);
         let line = self.spans.lock().ok().and_then(|m| m.get(&span.into_u64()).cloned()).unwrap_or_default();
+        if let Ok(mut h) = self.hiding.lock() {
+            if h.is_none() && depth == 0 && self.hidden_roots.iter().any(|r| line.split(' ').next() == Some(*r)) {
+                *h = Some(depth);
+            }
+            if h.is_some() {
+                return;
+            }
+        }
         if let Ok(mut out) = self.out.lock() {
             let _ = writeln!(out, "{}{}", "  ".repeat(depth), line);
         }
     }
 
     fn exit(&self, _span: &Id) {
-        self.depth.fetch_sub(1, Ordering::Relaxed);
+        let depth = self.depth.fetch_sub(1, Ordering::Relaxed) - 1;
+        if let Ok(mut h) = self.hiding.lock() {
+            if *h == Some(depth) {
+                *h = None;
+            }
+        }
     }
 
     fn try_close(&self, id: Id) -> bool {
@@ -115,4 +149,19 @@ impl Subscriber for CallTree {
 /// Runs `f` with the call tree printed to `out`.
 pub fn with_trace<T>(out: Sink, f: impl FnOnce() -> T) -> T {
     tracing::subscriber::with_default(CallTree::new(out), f)
+}
+
+/// Runs `f` with the call tree of its requests printed to `out`: socket
+/// set-up calls are left out.
+pub fn with_request_trace<T>(out: Sink, f: impl FnOnce() -> T) -> T {
+    const SETUP: &[&str] = &[
+        "netlink_create",
+        "netlink_setsockopt",
+        "netlink_getsockopt",
+        "netlink_bind",
+        "netlink_connect",
+        "netlink_getname",
+        "netlink_release",
+    ];
+    tracing::subscriber::with_default(CallTree::new(out).hide_roots(SETUP), f)
 }

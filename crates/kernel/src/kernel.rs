@@ -185,6 +185,7 @@ impl Kernel {
         // net_ns_init: init_net, before any subsystem registers.
         let init_net = net_namespace::copy_net_ns(&globals).unwrap_or_else(|e| panic!("init_net: {e}"));
         let _ = globals.init_net.set(Arc::downgrade(init_net.arc()));
+        net_namespace::net_ns_init(&globals).unwrap_or_else(|e| panic!("net_ns_init: {e}"));
         // Boot-time registrations cannot fail: they only create kernel sockets
         // and register tables. The order is Linux's initcall order.
         rtnetlink::rtnetlink_init(&globals).unwrap_or_else(|e| panic!("rtnetlink_init: {e}"));

@@ -7,6 +7,7 @@ pub mod if_;
 pub mod if_addr;
 pub mod if_link;
 pub mod neighbour;
+pub mod net_namespace;
 pub mod netlink;
 pub mod rtnetlink;
 pub mod socket;

@@ -24,15 +24,15 @@ use tracing::debug_span;
 
 use crate::kernel::Globals;
 use crate::net::core::dev::DevBase;
-use crate::net::core::skbuff::nlmsg_new;
-use crate::net::netlink::af_netlink::NetlinkSock;
+use crate::net::core::skbuff::{nlmsg_new, SkBuff};
+use crate::net::netlink::af_netlink::{NetlinkCallback, NetlinkRcvSkb, NetlinkSock};
 use crate::Errno;
-use nlwire::uapi::rtnetlink::{RTM_DELNSID, RTM_NEWNSID, RTNLGRP_NSID};
+use nlwire::policy::{nlmsg_parse_deprecated, nlmsg_parse_deprecated_strict, ExtAck, NlaPolicy, NlaType, Tb};
+use nlwire::uapi::net_namespace::{NETNSA_CURRENT_NSID, NETNSA_FD, NETNSA_MAX, NETNSA_PID, NETNSA_TARGET_NSID};
+use nlwire::uapi::rtnetlink::{RTM_DELNSID, RTM_GETNSID, RTM_NEWNSID, RTNLGRP_NSID};
+use nlwire::{NlMsgHdr, Nla};
 
-/// `NETNSA_NSID`.
-pub const NETNSA_NSID: u16 = 1;
-/// `NETNSA_NSID_NOT_ASSIGNED`.
-pub const NETNSA_NSID_NOT_ASSIGNED: i32 = -1;
+pub use nlwire::uapi::net_namespace::{NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED};
 
 /// A namespace's number in the kernel's list of namespaces (not an nsid).
 pub type NetId = u32;
@@ -236,7 +236,7 @@ fn cleanup_net(net: &Arc<Net>) {
             id
         };
         if let Some(id) = id {
-            rtnl_net_notifyid(&other, RTM_DELNSID, id);
+            rtnl_net_notifyid(&other, RTM_DELNSID, id, 0, None);
         }
     }
     net.netns_ids.lock().clear();
@@ -301,7 +301,7 @@ pub fn peernet2id_alloc(net: &Arc<Net>, peer: &Arc<Net>, _nlh: Option<&[u8]>) ->
         ids.insert(id, Arc::downgrade(peer));
         id
     };
-    rtnl_net_notifyid(net, RTM_NEWNSID, id);
+    rtnl_net_notifyid(net, RTM_NEWNSID, id, 0, None);
     id
 }
 
@@ -313,15 +313,330 @@ pub fn get_net_ns_by_id(net: &Net, id: i32) -> Option<Arc<Net>> {
     net.netns_ids.lock().get(&id).and_then(Weak::upgrade).filter(|n| !n.is_dead())
 }
 
-/// `rtnl_net_notifyid`: RTM_NEWNSID / RTM_DELNSID (rtgenmsg + NETNSA_NSID).
-pub fn rtnl_net_notifyid(net: &Net, cmd: u16, id: i32) {
-    let mut skb = nlmsg_new(nlwire::nlmsg_align(1) + nlwire::nla_total_size(4) * 3);
-    let Some(nlh) = skb.nlmsg_put(0, 0, cmd, 1, 0) else { return };
-    if skb.nla_put_s32(NETNSA_NSID, id).is_err() {
+/// `rtnl_net_notifyid`: RTM_NEWNSID / RTM_DELNSID on RTNLGRP_NSID, from
+/// the kernel (`portid` 0, no request) or for a request (`rtnl_net_newid`).
+pub fn rtnl_net_notifyid(net: &Net, cmd: u16, id: i32, portid: u32, nlh: Option<&[u8]>) {
+    let mut skb = nlmsg_new(rtnl_net_get_size());
+    let args = NetFillArgs {
+        portid,
+        seq: nlh.map_or(0, |n| NlMsgHdr::new_unchecked(n).nlmsg_seq()),
+        cmd,
+        nsid: id,
+        ..Default::default()
+    };
+    if rtnl_net_fill(&mut skb, &args).is_err() {
         return;
     }
-    skb.nlmsg_end(nlh);
-    crate::net::core::rtnetlink::rtnl_notify(skb, net, 0, RTNLGRP_NSID, None);
+    let flags = nlh.map(|n| NlMsgHdr::new_unchecked(n).nlmsg_flags());
+    crate::net::core::rtnetlink::rtnl_notify(skb, net, portid, RTNLGRP_NSID, flags);
+}
+
+/// `net_ns_init`'s rtnetlink part: the NSID handlers, which take no rtnl_mutex.
+pub(crate) fn net_ns_init(globals: &Arc<Globals>) -> Result<(), Errno> {
+    use crate::net::core::rtnetlink::{
+        rtnl_register_many, RtnlMsgHandler, RTNL_FLAG_DOIT_UNLOCKED, RTNL_FLAG_DUMP_UNLOCKED,
+    };
+    use nlwire::uapi::socket::PF_UNSPEC;
+    rtnl_register_many(
+        globals,
+        &[
+            RtnlMsgHandler {
+                protocol: PF_UNSPEC,
+                msgtype: RTM_NEWNSID,
+                doit: Some(rtnl_net_newid),
+                dumpit: None,
+                flags: RTNL_FLAG_DOIT_UNLOCKED,
+            },
+            RtnlMsgHandler {
+                protocol: PF_UNSPEC,
+                msgtype: RTM_GETNSID,
+                doit: Some(rtnl_net_getid),
+                dumpit: Some(rtnl_net_dumpid),
+                flags: RTNL_FLAG_DOIT_UNLOCKED | RTNL_FLAG_DUMP_UNLOCKED,
+            },
+        ],
+    )
+}
+
+/// `rtnl_net_policy`.
+static RTNL_NET_POLICY: [NlaPolicy; NETNSA_N] = {
+    let mut p = [NlaPolicy::UNSPEC; NETNSA_N];
+    p[NETNSA_NSID as usize] = NlaPolicy::of(NlaType::S32);
+    p[NETNSA_PID as usize] = NlaPolicy::of(NlaType::U32);
+    p[NETNSA_FD as usize] = NlaPolicy::of(NlaType::U32);
+    p[NETNSA_TARGET_NSID as usize] = NlaPolicy::of(NlaType::S32);
+    p
+};
+const NETNSA_N: usize = NETNSA_MAX as usize + 1;
+/// `sizeof(struct rtgenmsg)`.
+const RTGENMSG_LEN: usize = 1;
+
+/// `rtnl_net_get_size`: rtgenmsg, NETNSA_NSID and NETNSA_CURRENT_NSID.
+fn rtnl_net_get_size() -> usize {
+    nlwire::nlmsg_align(RTGENMSG_LEN) + nlwire::nla_total_size(4) + nlwire::nla_total_size(4)
+}
+
+/// `struct net_fill_args`.
+#[derive(Default)]
+struct NetFillArgs {
+    portid: u32,
+    seq: u32,
+    flags: u16,
+    cmd: u16,
+    nsid: i32,
+    add_ref: bool,
+    ref_nsid: i32,
+}
+
+/// `rtnl_net_fill`: one RTM_NEWNSID / RTM_DELNSID message.
+fn rtnl_net_fill(skb: &mut SkBuff, args: &NetFillArgs) -> Result<(), Errno> {
+    let nlh = skb.nlmsg_put(args.portid, args.seq, args.cmd, RTGENMSG_LEN, args.flags).ok_or(Errno::EMSGSIZE)?;
+    // rtgen_family = AF_UNSPEC: the payload is already zero.
+    let put = (|| {
+        skb.nla_put_s32(NETNSA_NSID, args.nsid)?;
+        if args.add_ref {
+            skb.nla_put_s32(NETNSA_CURRENT_NSID, args.ref_nsid)?;
+        }
+        Ok::<(), Errno>(())
+    })();
+    match put {
+        Ok(()) => {
+            skb.nlmsg_end(nlh);
+            Ok(())
+        }
+        Err(_) => {
+            skb.nlmsg_cancel(nlh);
+            Err(Errno::EMSGSIZE)
+        }
+    }
+}
+
+/// `get_net_ns_by_pid`: every simulated process lives in the initial
+/// namespace, so only the simulated process id resolves (ESRCH otherwise).
+pub fn get_net_ns_by_pid(globals: &Globals, pid: u32) -> Result<Arc<Net>, Errno> {
+    if pid == globals.config.pid {
+        globals.init_net().ok_or(Errno::ESRCH)
+    } else {
+        Err(Errno::ESRCH)
+    }
+}
+
+/// The peer named by NETNSA_PID or NETNSA_FD (and NETNSA_NSID where allowed),
+/// with the attribute that named it, for `NL_SET_BAD_ATTR`.
+fn rtnl_net_peer<'a>(
+    net: &Net,
+    tb: &Tb<'a, NETNSA_N>,
+    by_nsid: bool,
+    extack: &mut ExtAck,
+) -> Result<(Arc<Net>, Nla<&'a [u8]>), Errno> {
+    let (peer, nla) = if let Some(nla) = tb.get(NETNSA_PID) {
+        (get_net_ns_by_pid(&net.globals, nla.get_u32()), nla)
+    } else if let Some(nla) = tb.get(NETNSA_FD) {
+        (get_net_ns_by_fd(&net.globals, nla.get_u32() as i32), nla)
+    } else if let Some(nla) = tb.get(NETNSA_NSID).filter(|_| by_nsid) {
+        (get_net_ns_by_id(net, nla.get_s32()).ok_or(Errno::ENOENT), nla)
+    } else {
+        extack.set_msg("Peer netns reference is missing");
+        return Err(Errno::EINVAL);
+    };
+    match peer {
+        Ok(p) => Ok((p, nla)),
+        Err(e) => {
+            extack.set_msg_attr(nla.bytes_ref(), "Peer netns reference is invalid");
+            Err(e)
+        }
+    }
+}
+
+/// `rtnl_net_newid` (RTM_NEWNSID): number a peer namespace, with the id asked
+/// for or (a negative one) the lowest free.
+pub(crate) fn rtnl_net_newid(skb: &NetlinkRcvSkb<'_>, nlh: &[u8], extack: &mut ExtAck) -> Result<(), Errno> {
+    let _s = debug_span!("rtnl_net_newid").entered();
+    let net = skb.net();
+    let tb = nlmsg_parse_deprecated::<NETNSA_N>(nlh, RTGENMSG_LEN, Some(&RTNL_NET_POLICY), extack)?;
+    let Some(nsid_attr) = tb.get(NETNSA_NSID) else {
+        extack.set_msg("nsid is missing");
+        return Err(Errno::EINVAL);
+    };
+    let nsid = nsid_attr.get_s32();
+    let (peer, nla) = rtnl_net_peer(net, &tb, false, extack)?;
+    let err = {
+        let mut ids = net.netns_ids.lock();
+        if ids.values().any(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&peer))) {
+            extack.set_msg_attr(nla.bytes_ref(), "Peer netns already has a nsid assigned");
+            return Err(Errno::EEXIST);
+        }
+        alloc_netid(&mut ids, net, &peer, nsid)
+    };
+    match err {
+        Ok(id) => {
+            rtnl_net_notifyid(net, RTM_NEWNSID, id, skb.cb.portid, Some(nlh));
+            Ok(())
+        }
+        Err(Errno::ENOSPC) if nsid >= 0 => {
+            extack.set_msg_attr(nsid_attr.bytes_ref(), "The specified nsid is already used");
+            Err(Errno::EEXIST)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `alloc_netid`: `idr_alloc` of `reqid` (or, when negative, the lowest free
+/// id); ENOSPC when `reqid` is taken, EINVAL for a namespace itself.
+fn alloc_netid(ids: &mut BTreeMap<i32, Weak<Net>>, net: &Net, peer: &Arc<Net>, reqid: i32) -> Result<i32, Errno> {
+    if std::ptr::eq(net, Arc::as_ptr(peer)) {
+        // net_eq(net, peer): a namespace is never numbered in itself.
+        return Err(Errno::EINVAL);
+    }
+    let id = if reqid >= 0 {
+        if ids.contains_key(&reqid) {
+            return Err(Errno::ENOSPC);
+        }
+        reqid
+    } else {
+        (0..).find(|i| !ids.contains_key(i)).unwrap_or(0)
+    };
+    ids.insert(id, Arc::downgrade(peer));
+    Ok(id)
+}
+
+/// `rtnl_net_valid_getid_req`.
+fn rtnl_net_valid_getid_req<'a>(
+    skb: &NetlinkRcvSkb<'_>,
+    nlh: &'a [u8],
+    extack: &mut ExtAck,
+) -> Result<Tb<'a, NETNSA_N>, Errno> {
+    if !skb.sk.strict_check() {
+        return nlmsg_parse_deprecated::<NETNSA_N>(nlh, RTGENMSG_LEN, Some(&RTNL_NET_POLICY), extack);
+    }
+    let tb = nlmsg_parse_deprecated_strict::<NETNSA_N>(nlh, RTGENMSG_LEN, Some(&RTNL_NET_POLICY), extack)?;
+    for i in 0..NETNSA_N as u16 {
+        if tb.has(i) && !matches!(i, NETNSA_PID | NETNSA_FD | NETNSA_NSID | NETNSA_TARGET_NSID) {
+            extack.set_msg("Unsupported attribute in peer netns getid request");
+            return Err(Errno::EINVAL);
+        }
+    }
+    Ok(tb)
+}
+
+/// `rtnl_net_getid` (RTM_GETNSID): the id the requester's namespace (or
+/// NETNSA_TARGET_NSID's) knows a peer by, -1 if none; answered as RTM_NEWNSID.
+pub(crate) fn rtnl_net_getid(skb: &NetlinkRcvSkb<'_>, nlh: &[u8], extack: &mut ExtAck) -> Result<(), Errno> {
+    let _s = debug_span!("rtnl_net_getid").entered();
+    let net = skb.net();
+    let tb = rtnl_net_valid_getid_req(skb, nlh, extack)?;
+    let (peer, _) = rtnl_net_peer(net, &tb, true, extack)?;
+    let mut args = NetFillArgs {
+        portid: skb.cb.portid,
+        seq: NlMsgHdr::new_unchecked(nlh).nlmsg_seq(),
+        cmd: RTM_NEWNSID,
+        ..Default::default()
+    };
+    let mut target = Arc::clone(net);
+    if let Some(t) = tb.get(NETNSA_TARGET_NSID) {
+        target = match rtnl_get_net_ns_capable(skb, t.get_s32()) {
+            Ok(n) => n,
+            Err(e) => {
+                extack.set_msg_attr(t.bytes_ref(), "Target netns reference is invalid");
+                return Err(e);
+            }
+        };
+        args.add_ref = true;
+        args.ref_nsid = peernet2id(net, &peer);
+    }
+    let mut msg = nlmsg_new(rtnl_net_get_size());
+    args.nsid = peernet2id(&target, &peer);
+    rtnl_net_fill(&mut msg, &args)?;
+    crate::net::core::rtnetlink::rtnl_unicast(msg, net, skb.cb.portid)
+}
+
+/// `rtnl_get_net_ns_capable`: the namespace `id` names, which the requester
+/// must administer (EINVAL for no such id, EACCES without CAP_NET_ADMIN).
+pub(crate) fn rtnl_get_net_ns_capable(skb: &NetlinkRcvSkb<'_>, id: i32) -> Result<Arc<Net>, Errno> {
+    let net = get_net_ns_by_id(skb.net(), id).ok_or(Errno::EINVAL)?;
+    if !crate::net::netlink::af_netlink::netlink_ns_capable(skb, crate::cred::CAP_NET_ADMIN) {
+        return Err(Errno::EACCES);
+    }
+    Ok(net)
+}
+
+/// `rtnl_valid_dump_net_req`: a strict dump request may carry only
+/// NETNSA_TARGET_NSID; returns the namespace to list, if it names one.
+fn rtnl_valid_dump_net_req(cb: &mut NetlinkCallback) -> Result<Option<Arc<Net>>, Errno> {
+    let nlh = cb.nlh.clone();
+    let mut extack = std::mem::take(&mut cb.extack);
+    let r = (|| {
+        let tb = nlmsg_parse_deprecated_strict::<NETNSA_N>(&nlh, RTGENMSG_LEN, Some(&RTNL_NET_POLICY), &mut extack)?;
+        let mut target = None;
+        for i in 0..NETNSA_N as u16 {
+            let Some(a) = tb.get(i) else { continue };
+            if i != NETNSA_TARGET_NSID {
+                extack.set_msg_attr(a.bytes_ref(), "Unsupported attribute in dump request");
+                return Err(Errno::EINVAL);
+            }
+            // rtnl_get_net_ns_capable(sk, id)
+            let net = match get_net_ns_by_id(&cb.net, a.get_s32()) {
+                None => Err(Errno::EINVAL),
+                Some(_) if !cb.sk_capable(crate::cred::CAP_NET_ADMIN) => Err(Errno::EACCES),
+                Some(n) => Ok(n),
+            };
+            match net {
+                Ok(n) => target = Some(n),
+                Err(e) => {
+                    extack.set_msg_attr(a.bytes_ref(), "Invalid target network namespace id");
+                    return Err(e);
+                }
+            }
+        }
+        Ok(target)
+    })();
+    cb.extack = extack;
+    r
+}
+
+/// `rtnl_net_dumpid` (RTM_GETNSID with NLM_F_DUMP): every id the namespace
+/// (or NETNSA_TARGET_NSID's) has given, in id order (`idr_for_each`).
+pub(crate) fn rtnl_net_dumpid(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize, Errno> {
+    let _s = debug_span!("rtnl_net_dumpid").entered();
+    let mut tgt_net = Arc::clone(&cb.net);
+    let mut ref_net = None;
+    if cb.strict_check {
+        if let Some(t) = rtnl_valid_dump_net_req(cb)? {
+            ref_net = Some(std::mem::replace(&mut tgt_net, t));
+        }
+    }
+    let mut args = NetFillArgs {
+        portid: cb.portid,
+        seq: cb.nlh().nlmsg_seq(),
+        flags: nlwire::uapi::netlink::NLM_F_MULTI,
+        cmd: RTM_NEWNSID,
+        add_ref: ref_net.is_some(),
+        ..Default::default()
+    };
+    let ids: Vec<(i32, Weak<Net>)> = tgt_net.netns_ids.lock().iter().map(|(i, w)| (*i, w.clone())).collect();
+    let s_idx = cb.args[0];
+    let mut idx = 0i64;
+    let mut res = Ok(());
+    for (id, peer) in ids {
+        if idx >= s_idx {
+            args.nsid = id;
+            if let Some(r) = &ref_net {
+                args.ref_nsid = peer.upgrade().map_or(NETNSA_NSID_NOT_ASSIGNED, |p| peernet2id(r, &p));
+            }
+            if let Err(e) = rtnl_net_fill(skb, &args) {
+                res = Err(e);
+                break;
+            }
+        }
+        idx += 1;
+    }
+    cb.args[0] = idx;
+    // idr_for_each stops at the first error, which rtnl_net_dumpid does not
+    // return: the chunk goes out and, if it has no room left for NLMSG_DONE,
+    // the next one starts at the id that did not fit (with room, the dump
+    // ends there, as on Linux).
+    let _ = res;
+    Ok(0)
 }
 
 /// `get_net_ns_by_fd`: the simulated namespace file descriptors of

@@ -13,7 +13,7 @@
 
 use std::any::Any;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use parking_lot::MutexGuard;
 use tracing::{debug_span, trace_span};
@@ -82,9 +82,17 @@ pub struct NetlinkCallback {
     pub extack: ExtAck,
     /// `sock_net(cb->skb->sk)`.
     pub net: Arc<Net>,
+    /// `cb->skb->sk`: the requester's socket (weak: the callback lives in it).
+    pub sk: Weak<NetlinkSock>,
 }
 
 impl NetlinkCallback {
+    /// `sk_ns_capable(cb->skb->sk, …, cap)`: the socket was opened with the
+    /// capability and the current task has it.
+    pub fn sk_capable(&self, cap: u32) -> bool {
+        self.sk.upgrade().is_some_and(|sk| sk.file_creds().capable(cap) && sk.task_creds().capable(cap))
+    }
+
     /// The request's header.
     pub fn nlh(&self) -> NlMsgHdr<&[u8]> {
         NlMsgHdr::new_unchecked(&self.nlh[..])
@@ -153,6 +161,7 @@ pub fn netlink_dump_start(
         data: control.data,
         extack: ExtAck::default(),
         net: Arc::clone(&sk.net),
+        sk: Arc::downgrade(&sk),
     };
     if let Some(start) = control.start {
         start(&mut cb)?;
