@@ -17,13 +17,23 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Tour {
+    Links,
+    Sockets,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// A tour: sockets bound and grouped, a multicast, a request followed through the kernel.
+    /// A guided tour: two namespaces, a veth pair across them, listeners, and a link brought
+    /// up with the notify path followed through the kernel (`demo sockets`: the socket layer).
     Demo {
-        /// Print the kernel's call tree for every step, not only the traced request.
+        /// Print the kernel's call tree for every step, not only the traced one.
         #[arg(long)]
         trace: bool,
+        /// `links` (the default) or `sockets`.
+        #[arg(default_value = "links")]
+        tour: Tour,
     },
     /// Run `ip` command lines (without the leading `ip`) against a fresh simulated kernel,
     /// as `ip -batch FILE` would: `link add|del|set|show`, `netns add|del|list`, with
@@ -51,10 +61,14 @@ fn main() -> ExitCode {
     let args = std::env::args().map(|a| if a == "-force" { "--force".to_string() } else { a });
     let cli = Cli::parse_from(args);
     match cli.command {
-        Command::Demo { trace } => {
+        Command::Demo { trace, tour } => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match demo::run(&mut lock, trace) {
+            let run = match tour {
+                Tour::Links => demo::links::run,
+                Tour::Sockets => demo::sockets::run,
+            };
+            match run(&mut lock, trace) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("rtnlsim: {e}");

@@ -237,6 +237,12 @@ impl Kernel {
         self.inner.init_net.clone()
     }
 
+    /// The rtnetlink handler table (`rtnl_msg_handlers`): every cell that
+    /// `rtnl_register` filled, by protocol family then message type.
+    pub fn rtnl_handlers(&self) -> Vec<rtnetlink::RtnlHandlerEntry> {
+        self.inner.globals.rtnl.entries()
+    }
+
     /// A new anonymous namespace (`unshare(CLONE_NEWNET)`); it lives while referenced.
     pub fn net_create(&self) -> Result<NetRef, Errno> {
         net_namespace::copy_net_ns(&self.inner.globals)

@@ -46,6 +46,7 @@ pub mod net;
 pub use cred::Credentials;
 pub use kernel::{Config, Kernel};
 pub use net::core::net_namespace::{Net, NetRef, PernetOperations};
+pub use net::core::rtnetlink::RtnlHandlerEntry;
 pub use net::netlink::af_netlink::RecvMeta;
 pub use net::socket::NetlinkSocket;
 pub use nlwire::Errno;

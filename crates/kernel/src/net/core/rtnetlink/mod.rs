@@ -121,6 +121,42 @@ impl RtnlGlobals {
     }
 }
 
+/// One filled cell of the handler table, as [`crate::Kernel::rtnl_handlers`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RtnlHandlerEntry {
+    pub protocol: u8,
+    pub msgtype: u16,
+    pub doit: bool,
+    pub dumpit: bool,
+    pub calcit: bool,
+    /// `RTNL_FLAG_*`.
+    pub flags: u32,
+}
+
+impl RtnlGlobals {
+    /// Every filled cell, by protocol then message type.
+    pub(crate) fn entries(&self) -> Vec<RtnlHandlerEntry> {
+        let h = self.handlers.read();
+        let mut v = Vec::new();
+        for (protocol, row) in h.iter().enumerate() {
+            let Some(row) = row else { continue };
+            for (i, c) in row.iter().enumerate() {
+                if c.doit.is_some() || c.dumpit.is_some() || c.calcit.is_some() {
+                    v.push(RtnlHandlerEntry {
+                        protocol: protocol as u8,
+                        msgtype: RTM_BASE + i as u16,
+                        doit: c.doit.is_some(),
+                        dumpit: c.dumpit.is_some(),
+                        calcit: c.calcit.is_some(),
+                        flags: c.flags,
+                    });
+                }
+            }
+        }
+        v
+    }
+}
+
 /// A held `rtnl_lock`. Dropping it is `rtnl_unlock`, which here also runs
 /// the pending linkwatch work (`netdev_run_todo` / the linkwatch workqueue),
 /// so the state changes a request caused are announced before it returns.

@@ -1,4 +1,4 @@
-//! `rtnlsim demo`: a tour of the simulated netlink socket layer.
+//! `rtnlsim demo sockets`: a tour of the simulated netlink socket layer.
 //!
 //! Sockets are opened, bound and joined to groups; a multicast goes out and
 //! what arrives is shown decoded; a request the kernel cannot serve is
@@ -16,24 +16,7 @@ use rtnlsim_kernel::{Config, Credentials, Kernel, NetlinkSocket};
 use crate::decode;
 use crate::trace::{with_trace, Sink};
 
-/// Everything the demo prints goes through here.
-struct Out<'a> {
-    w: &'a mut dyn Write,
-}
-
-impl Out<'_> {
-    fn line(&mut self, s: impl AsRef<str>) {
-        let _ = writeln!(self.w, "{}", s.as_ref());
-    }
-    fn title(&mut self, s: &str) {
-        self.line("");
-        self.line(s);
-        self.line("-".repeat(s.len()));
-    }
-    fn block(&mut self, s: &str) {
-        let _ = write!(self.w, "{s}");
-    }
-}
+use super::Out;
 
 fn request(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
     let hdr = NlMsgHdrRepr { len: (16 + payload.len()) as u32, ty, flags, seq, pid: 0 };
