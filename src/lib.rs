@@ -38,6 +38,14 @@ pub use rtnlsim_kernel::{Config, Credentials, Kernel, NetRef, NetlinkSocket, Rec
 pub mod book {
     #[doc = include_str!("../docs/01-sockets-and-addresses.md")]
     pub mod ch01_sockets_and_addresses {}
+    #[doc = include_str!("../docs/02-the-handler-table.md")]
+    pub mod ch02_the_handler_table {}
+    #[doc = include_str!("../docs/03-a-requests-path.md")]
+    pub mod ch03_a_requests_path {}
+    #[doc = include_str!("../docs/04-the-notify-path.md")]
+    pub mod ch04_the_notify_path {}
+    #[doc = include_str!("../docs/05-namespaces.md")]
+    pub mod ch05_namespaces {}
 }
 
 #[doc = include_str!("../README.md")]

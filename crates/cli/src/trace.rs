@@ -69,6 +69,21 @@ impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         let _ = write!(self.0, " {}={:?}", field.name(), value);
     }
+    /// Message types by name (`ty=RTM_NEWLINK`), `ifi_change` masks in hex:
+    /// the kernel records numbers, the reader wants the names.
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        match field.name() {
+            "ty" if value <= u64::from(u16::MAX) => {
+                let _ = write!(self.0, " ty={}", crate::decode::type_name(value as u16));
+            }
+            "change" | "flags" => {
+                let _ = write!(self.0, " {}={value:#x}", field.name());
+            }
+            name => {
+                let _ = write!(self.0, " {name}={value}");
+            }
+        }
+    }
     fn record_str(&mut self, field: &Field, value: &str) {
         let _ = write!(self.0, " {}={}", field.name(), value);
     }

@@ -103,6 +103,7 @@ fn netlink_unicast_data(
     portid: u32,
     timeo: Option<Duration>,
 ) -> Result<usize, Errno> {
+    let _s = trace_span!("netlink_unicast", portid, len = data.len()).entered();
     let deadline = timeo.map(|t| Instant::now() + t);
     let mut pending: Option<Skb> = None;
     loop {
