@@ -73,9 +73,14 @@ impl Visit for Fields {
     /// the kernel records numbers, the reader wants the names.
     fn record_u64(&mut self, field: &Field, value: u64) {
         match field.name() {
-            "ty" if value <= u64::from(u16::MAX) => {
-                let _ = write!(self.0, " ty={}", crate::decode::type_name(value as u16));
-            }
+            "ty" => match u16::try_from(value).ok().and_then(nlwire::uapi::rtnetlink::rtm_name) {
+                Some(name) => {
+                    let _ = write!(self.0, " ty={name}");
+                }
+                None => {
+                    let _ = write!(self.0, " ty={value}");
+                }
+            },
             "change" | "flags" => {
                 let _ = write!(self.0, " {}={value:#x}", field.name());
             }

@@ -88,7 +88,7 @@ fn decode_and_trace_show_the_requests_and_the_same_bytes_every_run() {
         "    RTM_NEWLINK len=32 flags=REQUEST|ACK seq=0 pid=0",
         "      ifinfomsg family=AF_UNSPEC type=0 index=0 flags=0x0 change=0x0",
         "  kernel: netlink_sendmsg portid=1000 len=32",
-        "  kernel:         rtnetlink_rcv_msg ty=16 seq=0",
+        "  kernel:           rtnetlink_rcv_msg ty=RTM_NEWLINK seq=0",
         "← port 1000 receives from port 0",
         "$ ip -j link show lo",
         "IFLA_EXT_MASK 1",
