@@ -12,7 +12,7 @@ use std::sync::mpsc::{channel, Sender};
 use std::thread::JoinHandle;
 
 use super::outcome::Outcome;
-use super::scenario::Op;
+use super::scenario::{Fixup, Op};
 use super::Backend;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -71,25 +71,41 @@ fn gettid() -> i64 {
     unsafe { libc::syscall(libc::SYS_gettid) }
 }
 
+/// A namespace made by `netns`: a thread that unshared CLONE_NEWNET (it
+/// opens the namespace's sockets), and a descriptor of the namespace for
+/// IFLA_NET_NS_FD. Both hold a reference to it.
+struct RealNs {
+    name: String,
+    worker: Worker,
+    fd: i32,
+}
+
 pub struct Real {
     root: Worker,
     user: Worker,
     pid: u32,
     socks: Vec<(String, i32, bool)>,
+    nss: Vec<RealNs>,
+}
+
+/// A thread in a new network namespace of its own, and its thread id.
+fn netns_worker() -> Result<(Worker, i64), String> {
+    let (tid_tx, tid_rx) = channel();
+    let worker = Worker::spawn(move || {
+        if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+            return Err(format!("unshare(CLONE_NEWNET) failed: {}", std::io::Error::last_os_error()));
+        }
+        let _ = tid_tx.send(gettid());
+        Ok(())
+    })?;
+    let tid = tid_rx.recv().map_err(|_| "no tid".to_string())?;
+    Ok((worker, tid))
 }
 
 impl Real {
     /// Sets up the two workers, or says why the real kernel cannot be used here.
     pub fn new() -> Result<Real, String> {
-        let (tid_tx, tid_rx) = channel();
-        let root = Worker::spawn(move || {
-            if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-                return Err(format!("unshare(CLONE_NEWNET) failed: {}", std::io::Error::last_os_error()));
-            }
-            let _ = tid_tx.send(gettid());
-            Ok(())
-        })?;
-        let tid = tid_rx.recv().map_err(|_| "no tid".to_string())?;
+        let (root, tid) = netns_worker()?;
         let user = Worker::spawn(move || {
             let path = std::ffi::CString::new(format!("/proc/self/task/{tid}/ns/net")).unwrap();
             let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
@@ -109,7 +125,7 @@ impl Real {
             }
             Ok(())
         })?;
-        Ok(Real { root, user, pid: std::process::id(), socks: Vec::new() })
+        Ok(Real { root, user, pid: std::process::id(), socks: Vec::new(), nss: Vec::new() })
     }
 
     fn worker(&self, user: bool) -> &Worker {
@@ -129,6 +145,9 @@ impl Drop for Real {
     fn drop(&mut self) {
         for (_, fd, _) in &self.socks {
             unsafe { libc::close(*fd) };
+        }
+        for ns in &self.nss {
+            unsafe { libc::close(ns.fd) };
         }
     }
 }
@@ -202,10 +221,59 @@ impl Backend for Real {
             .collect()
     }
 
+    fn nsfds(&mut self) -> Vec<(u32, String)> {
+        self.nss.iter().map(|ns| (ns.fd as u32, ns.name.clone())).collect()
+    }
+
     fn run(&mut self, op: &Op) -> Outcome {
-        if let Op::Socket { name, ty, proto, user } = op {
+        match op {
+            Op::Netns { ns } => {
+                if self.nss.iter().any(|n| &n.name == ns) {
+                    return Outcome::Err(libc::EEXIST);
+                }
+                let (worker, tid) = match netns_worker() {
+                    Ok(w) => w,
+                    Err(_) => return Outcome::Err(errno()),
+                };
+                let Ok(path) = std::ffi::CString::new(format!("/proc/self/task/{tid}/ns/net")) else {
+                    return Outcome::Err(libc::EINVAL);
+                };
+                let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+                if fd < 0 {
+                    return Outcome::Err(errno());
+                }
+                self.nss.push(RealNs { name: ns.clone(), worker, fd });
+                return Outcome::Ok;
+            }
+            Op::NetnsDel { ns } => {
+                let Some(i) = self.nss.iter().position(|n| &n.name == ns) else {
+                    return Outcome::Err(libc::ENOENT);
+                };
+                // Closing the descriptor and ending the thread drop the
+                // harness's references; cleanup_net runs later, from a
+                // workqueue (hence `wait` in scenarios).
+                let gone = self.nss.remove(i);
+                unsafe { libc::close(gone.fd) };
+                drop(gone.worker);
+                return Outcome::Ok;
+            }
+            Op::Wait { ms } => {
+                std::thread::sleep(std::time::Duration::from_millis(*ms));
+                return Outcome::Ok;
+            }
+            _ => {}
+        }
+        if let Op::Socket { name, ty, proto, user, ns } = op {
             let (ty, proto) = (*ty, *proto);
-            let fd = self.worker(*user).call(move || {
+            let worker = match ns {
+                Some(ns) => match self.nss.iter().find(|n| &n.name == ns) {
+                    Some(n) if !*user => &n.worker,
+                    Some(_) => return Outcome::Err(libc::EINVAL), // not supported: unprivileged in another ns
+                    None => return Outcome::Err(libc::ENOENT),
+                },
+                None => self.worker(*user),
+            };
+            let fd = worker.call(move || {
                 let fd = unsafe { libc::socket(libc::AF_NETLINK, ty | libc::SOCK_CLOEXEC, proto) };
                 if fd < 0 {
                     Err(errno())
@@ -239,7 +307,14 @@ impl Backend for Real {
         let Some((fd, user)) = self.find(op.sock()) else {
             return Outcome::Err(9);
         };
-        let op = op.clone();
+        let mut op = op.clone();
+        if let Op::Send { data, fixups, .. } = &mut op {
+            for (at, f) in fixups.iter() {
+                let Fixup::NsFd(ns) = f;
+                let fd = self.nss.iter().find(|n| &n.name == ns).map_or(-1, |n| n.fd);
+                data[*at..*at + 4].copy_from_slice(&fd.to_ne_bytes());
+            }
+        }
         self.worker(user).call(move || match op {
             Op::Bind { addr, .. } => {
                 let r = unsafe { libc::bind(fd, addr.as_ptr() as *const libc::sockaddr, addr.len() as u32) };
@@ -306,7 +381,12 @@ impl Backend for Real {
                 }
                 Outcome::Datagrams(v)
             }
-            Op::Socket { .. } | Op::Close { .. } | Op::SetUid { .. } => unreachable!("handled above"),
+            Op::Socket { .. }
+            | Op::Close { .. }
+            | Op::SetUid { .. }
+            | Op::Netns { .. }
+            | Op::NetnsDel { .. }
+            | Op::Wait { .. } => unreachable!("handled above"),
         })
     }
 }

@@ -5,14 +5,18 @@ use rtnlsim::wire::uapi::socket::MSG_DONTWAIT;
 use rtnlsim::{Config, Credentials, Kernel, NetRef};
 
 use super::outcome::Outcome;
-use super::scenario::Op;
+use super::scenario::{Fixup, Op};
 use super::Backend;
 
 pub struct Sim {
-    _kernel: Kernel,
+    kernel: Kernel,
     net: NetRef,
     pid: u32,
     socks: Vec<(String, NetlinkSocket)>,
+    /// Namespaces made by `netns`, with their simulated fd (`NetRef::ns_fd`).
+    /// The kernel's table of named namespaces holds the reference, as a
+    /// bind mount under /var/run/netns would; `netns_del` drops it.
+    nss: Vec<(String, i32)>,
 }
 
 impl Sim {
@@ -21,7 +25,7 @@ impl Sim {
         let kernel = Kernel::new(config);
         // A fresh namespace, as `unshare -n` gives the kernel run.
         let net = kernel.net_create().expect("namespace");
-        Sim { _kernel: kernel, net, pid, socks: Vec::new() }
+        Sim { kernel, net, pid, socks: Vec::new(), nss: Vec::new() }
     }
 
     fn sock(&self, name: &str) -> Option<&NetlinkSocket> {
@@ -59,10 +63,43 @@ impl Backend for Sim {
         self.socks.iter().map(|(n, s)| (s.getsockname().pid, n.clone())).collect()
     }
 
+    fn nsfds(&mut self) -> Vec<(u32, String)> {
+        self.nss.iter().map(|(n, fd)| (*fd as u32, n.clone())).collect()
+    }
+
     fn run(&mut self, op: &Op) -> Outcome {
-        if let Op::Socket { name, ty, proto, user } = op {
+        match op {
+            Op::Netns { ns } => {
+                return match self.kernel.netns_add(ns) {
+                    Ok(net) => {
+                        self.nss.push((ns.clone(), net.ns_fd()));
+                        Outcome::Ok
+                    }
+                    Err(e) => Outcome::Err(e.0),
+                };
+            }
+            Op::NetnsDel { ns } => {
+                self.nss.retain(|(n, _)| n != ns);
+                return match self.kernel.netns_del(ns) {
+                    Ok(()) => Outcome::Ok,
+                    Err(e) => Outcome::Err(e.0),
+                };
+            }
+            // The simulator runs deferred work (linkwatch, cleanup_net)
+            // before the call that queued it returns: nothing to wait for.
+            Op::Wait { .. } => return Outcome::Ok,
+            _ => {}
+        }
+        if let Op::Socket { name, ty, proto, user, ns } = op {
             let cred = if *user { Credentials::user(self.pid, 65534) } else { Credentials::root(self.pid) };
-            return match self.net.socket_as(*ty, *proto, cred) {
+            let net = match ns {
+                Some(ns) => match self.kernel.netns_get(ns) {
+                    Some(n) => n,
+                    None => return Outcome::Err(2), // ENOENT: no such namespace in the scenario
+                },
+                None => self.net.clone(),
+            };
+            return match net.socket_as(*ty, *proto, cred) {
                 Ok(s) => {
                     self.socks.push((name.clone(), s));
                     Outcome::Ok
@@ -96,7 +133,15 @@ impl Backend for Sim {
                     Outcome::SockOpt { len: n, bytes: b }
                 })
             }
-            Op::Send { to, flags, data, .. } => res(s.sendto_raw(data, *flags, to.as_deref()), Outcome::Len),
+            Op::Send { to, flags, data, fixups, .. } => {
+                let mut data = data.clone();
+                for (at, f) in fixups {
+                    let Fixup::NsFd(ns) = f;
+                    let fd = self.nss.iter().find(|(n, _)| n == ns).map_or(-1, |(_, fd)| *fd);
+                    data[*at..*at + 4].copy_from_slice(&fd.to_ne_bytes());
+                }
+                res(s.sendto_raw(&data, *flags, to.as_deref()), Outcome::Len)
+            }
             Op::Recv { len, flags, .. } => recv(s, *len, *flags),
             Op::Drain { .. } => {
                 let mut v = Vec::new();
@@ -115,7 +160,9 @@ impl Backend for Sim {
                 s.set_task_credentials(Credentials::user(self.pid, 65534));
                 Outcome::Ok
             }
-            Op::Socket { .. } | Op::Close { .. } => unreachable!("handled above"),
+            Op::Socket { .. } | Op::Close { .. } | Op::Netns { .. } | Op::NetnsDel { .. } | Op::Wait { .. } => {
+                unreachable!("handled above")
+            }
         }
     }
 }

@@ -194,7 +194,7 @@ impl Kernel {
         crate::net::ipv6::addrconf::addrconf_init(&globals);
         crate::drivers::net::veth::veth_init(&globals).unwrap_or_else(|e| panic!("veth_init: {e}"));
         crate::drivers::net::dummy::dummy_init_module(&globals).unwrap_or_else(|e| panic!("dummy_init: {e}"));
-        crate::net::bridge::br_netlink::br_init(&globals).unwrap_or_else(|e| panic!("br_init: {e}"));
+        crate::net::bridge::br::br_init(&globals).unwrap_or_else(|e| panic!("br_init: {e}"));
         // register_pernet_device(&loopback_net_ops): lo in every namespace.
         crate::drivers::net::loopback::loopback_init(&globals).unwrap_or_else(|e| panic!("loopback: {e}"));
         Kernel { inner: Arc::new(KernelInner { globals, init_net, named: Mutex::new(BTreeMap::new()) }) }

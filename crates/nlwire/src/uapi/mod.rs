@@ -5,6 +5,7 @@
 
 pub mod if_;
 pub mod if_addr;
+pub mod if_bridge;
 pub mod if_link;
 pub mod neighbour;
 pub mod net_namespace;

@@ -13,10 +13,12 @@ use crate::net::ethernet::eth::{DEFAULT_TX_QUEUE_LEN, ETH_ALEN, GSO_MAX_SIZE};
 use crate::Errno;
 use nlwire::uapi::if_::IFF_LOOPBACK;
 
+/// `loopback_ops`: lo takes a MAC address like an Ethernet device
+/// (`eth_mac_addr`), even while up (IFF_LIVE_ADDR_CHANGE).
 static LOOPBACK_OPS: NetDeviceOps = NetDeviceOps {
     ndo_open: None,
     ndo_stop: None,
-    ndo_set_mac_address: None,
+    ndo_set_mac_address: Some(crate::net::core::dev::change::eth_mac_addr),
     ndo_change_mtu: None,
     ndo_change_carrier: None,
     ndo_get_iflink: None,

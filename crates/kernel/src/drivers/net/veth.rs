@@ -15,7 +15,9 @@ use crate::net::core::dev::register::register_netdevice;
 use crate::net::core::dev::{DevState, NetDevice, NetDeviceOps, IFF_LIVE_ADDR_CHANGE, IFF_NO_QUEUE};
 use crate::net::core::link_watch::{netif_carrier_off, netif_carrier_on};
 use crate::net::core::net_namespace::Net;
-use crate::net::core::rtnetlink::link::{rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg};
+use crate::net::core::rtnetlink::link::{
+    rtnl_configure_link, rtnl_create_link, rtnl_nla_parse_ifinfomsg, unregister_netdevice_queue,
+};
 use crate::net::core::rtnetlink::link_ops::{rtnl_link_register, DataTb, IflaTb, NewlinkParams, RtnlLinkOps};
 use crate::net::ethernet::eth::{
     eth_hw_addr_random, ether_setup, is_valid_ether_addr, ETH_ALEN, ETH_MAX_MTU, ETH_MIN_MTU, GSO_MAX_SIZE,
@@ -157,7 +159,12 @@ fn veth_newlink(dev: &Arc<NetDevice>, params: &NewlinkParams<'_>, extack: &mut E
     }
     register_netdevice(&peer)?;
     netif_carrier_off(&peer);
-    rtnl_configure_link(&peer, ifmp.map(|m| (m.flags, m.change)), 0, None)?;
+    if let Err(e) = rtnl_configure_link(&peer, ifmp.map(|m| (m.flags, m.change)), 0, None) {
+        // err_configure_peer: the peer goes again; still initializing, it
+        // was never announced and its removal is not either.
+        crate::net::core::dev::register::unregister_netdevice(&peer);
+        return Err(e);
+    }
 
     if !tb.has(IFLA_ADDRESS) {
         eth_hw_addr_random(dev);
@@ -179,16 +186,16 @@ fn veth_newlink(dev: &Arc<NetDevice>, params: &NewlinkParams<'_>, extack: &mut E
     Ok(())
 }
 
-/// `veth_dellink`: both ends go.
+/// `veth_dellink`: both ends go; each is unlinked from the other first, so
+/// that a later `dellink` of the peer (a group delete, a dying namespace)
+/// only moves it to the end of the list (`unregister_netdevice_queue`).
 fn veth_dellink(dev: &Arc<NetDevice>, list: &mut Vec<Arc<NetDevice>>) {
     let peer = veth_peer(dev);
     set_peer(dev, None);
-    list.push(Arc::clone(dev));
+    unregister_netdevice_queue(dev, list);
     if let Some(peer) = peer {
         set_peer(&peer, None);
-        if !list.iter().any(|d| Arc::ptr_eq(d, &peer)) {
-            list.push(peer);
-        }
+        unregister_netdevice_queue(&peer, list);
     }
 }
 

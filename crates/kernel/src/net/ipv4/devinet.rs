@@ -13,9 +13,11 @@ use crate::net::core::rtnetlink::link_ops::{rtnl_af_register, RtnlAfOps};
 use crate::net::core::skbuff::SkBuff;
 use crate::Errno;
 use nlwire::nlattr::nla_total_size;
+use nlwire::policy::{nla_parse_nested_deprecated, ExtAck, NlaPolicy, NlaType};
 use nlwire::uapi::if_::IFF_LOOPBACK;
 use nlwire::uapi::if_link::IFLA_INET_CONF;
 use nlwire::uapi::socket::AF_INET;
+use nlwire::Nla;
 
 /// `IPV4_DEVCONF_MAX`.
 pub const IPV4_DEVCONF_MAX: usize = 33;
@@ -38,20 +40,25 @@ pub struct InDevice {
 
 /// `inetdev_init`.
 fn inetdev_init(dev: &NetDevice) {
-    let mut cnf = IPV4_DEVCONF_DFLT;
-    if dev.st.lock().flags & IFF_LOOPBACK != 0 {
-        cnf[NOXFRM] = 1;
-        cnf[NOPOLICY] = 1;
-    }
-    *dev.ip_ptr.lock() = Some(InDevice { cnf });
+    *dev.ip_ptr.lock() = Some(InDevice { cnf: IPV4_DEVCONF_DFLT });
 }
 
 /// `inetdev_event`: the in_device follows the device's registration and MTU.
+/// Only the one made at registration gets the loopback's NOXFRM and
+/// NOPOLICY; one made again when the MTU comes back does not.
 fn inetdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &NetdevNotifierInfo) -> Result<(), Errno> {
     let mtu = dev.st.lock().mtu;
     let has = dev.ip_ptr.lock().is_some();
     match event {
-        NetdevEvent::Register if !has && mtu >= IPV4_MIN_MTU => inetdev_init(dev),
+        NetdevEvent::Register if !has && mtu >= IPV4_MIN_MTU => {
+            inetdev_init(dev);
+            if dev.st.lock().flags & IFF_LOOPBACK != 0 {
+                if let Some(in_dev) = dev.ip_ptr.lock().as_mut() {
+                    in_dev.cnf[NOXFRM] = 1;
+                    in_dev.cnf[NOPOLICY] = 1;
+                }
+            }
+        }
         NetdevEvent::ChangeMtu if !has && mtu >= IPV4_MIN_MTU => inetdev_init(dev),
         NetdevEvent::ChangeMtu if has && mtu < IPV4_MIN_MTU => *dev.ip_ptr.lock() = None,
         NetdevEvent::Unregister => *dev.ip_ptr.lock() = None,
@@ -76,6 +83,51 @@ fn inet_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, _ext_filter_mask: u32) -
     let out = skb.nla_reserve(IFLA_INET_CONF, IPV4_DEVCONF_MAX * 4)?;
     for (i, v) in cnf.iter().enumerate() {
         out[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+    Ok(())
+}
+
+/// `IFLA_INET_MAX`.
+const IFLA_INET_MAX: usize = IFLA_INET_CONF as usize;
+
+/// `inet_af_policy`.
+static INET_AF_POLICY: [NlaPolicy; IFLA_INET_MAX + 1] = {
+    let mut p = [NlaPolicy::UNSPEC; IFLA_INET_MAX + 1];
+    p[IFLA_INET_CONF as usize] = NlaPolicy::of(NlaType::Nested);
+    p
+};
+
+/// `inet_validate_link_af`: IFLA_INET_CONF holds u32 values whose types
+/// are IPV4_DEVCONF_* numbers (1..=IPV4_DEVCONF_MAX).
+pub fn inet_validate_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut ExtAck) -> Result<(), Errno> {
+    if dev.ip_ptr.lock().is_none() {
+        return Err(Errno::EAFNOSUPPORT);
+    }
+    let tb = nla_parse_nested_deprecated::<{ IFLA_INET_MAX + 1 }>(nla, Some(&INET_AF_POLICY), extack)?;
+    if let Some(conf) = tb.get(IFLA_INET_CONF) {
+        for a in nlwire::NlaIter::new(conf.payload_ref()) {
+            let cfgid = a.nla_type() as usize;
+            if a.payload().len() < 4 || cfgid == 0 || cfgid > IPV4_DEVCONF_MAX {
+                return Err(Errno::EINVAL);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `inet_set_link_af`: `ipv4_devconf_set` for each value (no netconf
+/// notification: Linux sends none from here either).
+pub fn inet_set_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, _extack: &mut ExtAck) -> Result<(), Errno> {
+    let tb = nla_parse_nested_deprecated::<{ IFLA_INET_MAX + 1 }>(nla, None, &mut ExtAck::default())
+        .map_err(|_| Errno::EINVAL)?;
+    let mut guard = dev.ip_ptr.lock();
+    let in_dev = guard.as_mut().ok_or(Errno::EAFNOSUPPORT)?;
+    if let Some(conf) = tb.get(IFLA_INET_CONF) {
+        for a in nlwire::NlaIter::new(conf.payload_ref()) {
+            if let Some(slot) = in_dev.cnf.get_mut((a.nla_type() as usize).wrapping_sub(1)) {
+                *slot = a.get_u32();
+            }
+        }
     }
     Ok(())
 }

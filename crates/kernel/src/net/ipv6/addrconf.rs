@@ -16,10 +16,12 @@ use crate::net::core::rtnetlink::link_ops::{rtnl_af_register, RtnlAfOps};
 use crate::net::core::skbuff::SkBuff;
 use crate::Errno;
 use nlwire::nlattr::nla_total_size;
-use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_UP};
+use nlwire::policy::{nla_parse_nested_deprecated, ExtAck, NlaPolicy, NlaType};
+use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_UP};
 use nlwire::uapi::if_link::*;
 use nlwire::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
 use nlwire::uapi::socket::AF_INET6;
+use nlwire::Nla;
 
 /// `DEVCONF_MAX`.
 pub const DEVCONF_MAX: usize = 60;
@@ -98,7 +100,14 @@ pub const IPV6_DEVCONF_DFLT: [u32; DEVCONF_MAX] = [
     0,
     0,
 ];
+const DEVCONF_FORWARDING: usize = 0;
 const DEVCONF_MTU6: usize = 2;
+const DEVCONF_ACCEPT_RA: usize = 3;
+const DEVCONF_RTR_SOLICITS: usize = 7;
+/// `cnf.addr_gen_mode`, reported both in IFLA_INET6_CONF and as IFLA_INET6_ADDR_GEN_MODE.
+const DEVCONF_ADDR_GEN_MODE: usize = 47;
+/// `IFLA_INET6_MAX`.
+const IFLA_INET6_MAX: usize = IFLA_INET6_RA_MTU as usize;
 const DEVCONF_USE_TEMPADDR: usize = 10;
 const DEVCONF_ACCEPT_DAD: usize = 27;
 
@@ -165,7 +174,17 @@ fn addrconf_notify(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &NetdevNotif
         }
         NetdevEvent::ChangeMtu => {
             if mtu < IPV6_MIN_MTU {
-                *dev.ip6_ptr.lock() = None;
+                // addrconf_ifdown(dev, dev != net->loopback_dev): the
+                // loopback keeps its inet6_dev, only not ready.
+                let loopback =
+                    dev.net().and_then(|n| n.loopback_dev.read().clone()).is_some_and(|lo| Arc::ptr_eq(&lo, dev));
+                if loopback {
+                    if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
+                        idev.if_flags &= !IF_READY;
+                    }
+                } else {
+                    *dev.ip6_ptr.lock() = None;
+                }
             } else if !has {
                 ipv6_add_dev(dev);
             } else if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
@@ -223,6 +242,100 @@ fn inet6_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) -
     }
     skb.nla_put(IFLA_INET6_TOKEN, &idev.token)?;
     skb.nla_put_u8(IFLA_INET6_ADDR_GEN_MODE, idev.addr_gen_mode)?;
+    Ok(())
+}
+
+/// `inet6_af_policy`.
+static INET6_AF_POLICY: [NlaPolicy; IFLA_INET6_MAX + 1] = {
+    let mut p = [NlaPolicy::UNSPEC; IFLA_INET6_MAX + 1];
+    p[IFLA_INET6_ADDR_GEN_MODE as usize] = NlaPolicy::of(NlaType::U8);
+    p[IFLA_INET6_TOKEN as usize] = NlaPolicy::min_len(16);
+    p[IFLA_INET6_RA_MTU as usize] = NlaPolicy::reject(Some("IFLA_INET6_RA_MTU can not be set"));
+    p
+};
+
+/// `check_addr_gen_mode`.
+fn check_addr_gen_mode(mode: u8) -> bool {
+    matches!(
+        mode,
+        IN6_ADDR_GEN_MODE_EUI64 | IN6_ADDR_GEN_MODE_NONE | IN6_ADDR_GEN_MODE_STABLE_PRIVACY | IN6_ADDR_GEN_MODE_RANDOM
+    )
+}
+
+/// `inet6_validate_link_af`: IFLA_AF_SPEC/AF_INET6 of a link request must
+/// set the token or the address generation mode, to a mode that exists (and
+/// stable-privacy only with a secret, which no device here has). On 6.18
+/// these errors carry no extended-ack message (the differential harness
+/// shows none); the policy's rejection of IFLA_INET6_RA_MTU does.
+pub fn inet6_validate_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut ExtAck) -> Result<(), Errno> {
+    if dev.ip6_ptr.lock().is_none() {
+        return Err(Errno::EAFNOSUPPORT);
+    }
+    let tb = nla_parse_nested_deprecated::<{ IFLA_INET6_MAX + 1 }>(nla, Some(&INET6_AF_POLICY), extack)?;
+    if !tb.has(IFLA_INET6_TOKEN) && !tb.has(IFLA_INET6_ADDR_GEN_MODE) {
+        return Err(Errno::EINVAL);
+    }
+    if let Some(a) = tb.get(IFLA_INET6_ADDR_GEN_MODE) {
+        let mode = a.get_u8();
+        // check_addr_gen_mode, then check_stable_privacy: no stable_secret
+        // is ever initialized here.
+        if !check_addr_gen_mode(mode) || mode == IN6_ADDR_GEN_MODE_STABLE_PRIVACY {
+            return Err(Errno::EINVAL);
+        }
+    }
+    Ok(())
+}
+
+/// `inet6_set_iftoken`: only the interface identifier (the last 8 bytes)
+/// is kept. Linux then sends a router solicitation if the device is ready
+/// and announces the change on RTNLGRP_IPV6_IFINFO; neither is modelled
+/// (they come with the addresses issue).
+fn inet6_set_iftoken(dev: &NetDevice, token: &[u8], extack: &mut ExtAck) -> Result<(), Errno> {
+    let flags = dev.st.lock().flags;
+    if flags & IFF_LOOPBACK != 0 {
+        extack.set_msg("ipv6: Device is loopback");
+        return Err(Errno::EINVAL);
+    }
+    if flags & IFF_NOARP != 0 {
+        extack.set_msg("ipv6: Device does not do neighbour discovery");
+        return Err(Errno::EINVAL);
+    }
+    let mut guard = dev.ip6_ptr.lock();
+    let idev = guard.as_mut().ok_or(Errno::EAFNOSUPPORT)?;
+    // ipv6_accept_ra
+    let accept_ra = if idev.cnf[DEVCONF_FORWARDING] != 0 {
+        idev.cnf[DEVCONF_ACCEPT_RA] == 2
+    } else {
+        idev.cnf[DEVCONF_ACCEPT_RA] != 0
+    };
+    if !accept_ra {
+        extack.set_msg("ipv6: Router advertisement is disabled on device");
+        return Err(Errno::EINVAL);
+    }
+    if idev.cnf[DEVCONF_RTR_SOLICITS] == 0 {
+        extack.set_msg("Router solicitation is disabled on device");
+        return Err(Errno::EINVAL);
+    }
+    idev.token[8..].copy_from_slice(&token[8..16]);
+    Ok(())
+}
+
+/// `inet6_set_link_af`.
+pub fn inet6_set_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut ExtAck) -> Result<(), Errno> {
+    if dev.ip6_ptr.lock().is_none() {
+        return Err(Errno::EAFNOSUPPORT);
+    }
+    let tb = nla_parse_nested_deprecated::<{ IFLA_INET6_MAX + 1 }>(nla, None, &mut ExtAck::default())
+        .map_err(|_| Errno::EINVAL)?;
+    if let Some(t) = tb.get(IFLA_INET6_TOKEN) {
+        inet6_set_iftoken(dev, t.payload(), extack)?;
+    }
+    if let Some(a) = tb.get(IFLA_INET6_ADDR_GEN_MODE) {
+        if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
+            idev.addr_gen_mode = a.get_u8();
+            idev.cnf[DEVCONF_ADDR_GEN_MODE] = a.get_u8() as u32;
+        }
+    }
     Ok(())
 }
 

@@ -49,7 +49,11 @@ fn attr_type(ty: NlaType) -> u32 {
 /// `__netlink_policy_dump_write_attr` without a dump state (as netlink_ack calls it).
 fn write_attr_body(skb: &mut SkBuff, pt: &NlaPolicy) -> Result<(), Errno> {
     match pt.ty {
-        NlaType::Reject | NlaType::Nested | NlaType::NestedArray | NlaType::Flag => {}
+        // Linux skips NLA_REJECT ("use NLA_MIN_LEN to advertise such"): the
+        // nest is cancelled and the ack has no POLICY TLV (probes/observed/
+        // p_bridge.txt, IFLA_BR_FDB_N_LEARNED: MSG and OFFS only).
+        NlaType::Reject => return Err(Errno::ENODATA),
+        NlaType::Nested | NlaType::NestedArray | NlaType::Flag => {}
         NlaType::U8
         | NlaType::U16
         | NlaType::U32

@@ -141,12 +141,10 @@ pub fn dev_set_group(dev: &NetDevice, group: u32) {
     dev.st.lock().group = group;
 }
 
-/// `netif_change_carrier`: only devices with `ndo_change_carrier` accept it.
+/// `netif_change_carrier`: only devices with `ndo_change_carrier` accept
+/// it, up or down (a registered device is always present).
 pub fn dev_change_carrier(dev: &Arc<NetDevice>, on: bool) -> Result<(), Errno> {
     let f = dev.netdev_ops.ndo_change_carrier.ok_or(Errno::EOPNOTSUPP)?;
-    if !dev.st.lock().running {
-        return Err(Errno::EINVAL);
-    }
     f(dev, on)
 }
 
@@ -155,6 +153,67 @@ pub fn netdev_master_upper_dev_get(dev: &NetDevice) -> Option<Arc<NetDevice>> {
     let master = dev.st.lock().master?;
     let net = dev.net()?;
     dev_get_by_index(&net, master)
+}
+
+/// `netdev_has_upper_dev`: whether `upper_dev` is `dev`'s master or its
+/// master's master, and so on (the adjacency lists reduced to the one
+/// master link a device can have here).
+fn __netdev_has_upper_dev(dev: &NetDevice, upper_dev: &NetDevice) -> bool {
+    let mut cur = netdev_master_upper_dev_get(dev);
+    let mut depth = 0;
+    while let Some(m) = cur {
+        if std::ptr::eq(Arc::as_ptr(&m), upper_dev) {
+            return true;
+        }
+        depth += 1;
+        if depth > 8 {
+            return false;
+        }
+        cur = netdev_master_upper_dev_get(&m);
+    }
+    false
+}
+
+/// `netdev_master_upper_dev_link` (`__netdev_upper_dev_link` with master
+/// set): `dev` gets `upper_dev` as its master, then NETDEV_CHANGEUPPER is
+/// announced for `dev` (rtnetlink turns it into RTM_NEWLINK with IFLA_MASTER).
+/// NETDEV_PRECHANGEUPPER and the nesting-level limit are not modelled.
+pub fn netdev_master_upper_dev_link(
+    dev: &Arc<NetDevice>,
+    upper_dev: &Arc<NetDevice>,
+    _extack: &mut ExtAck,
+) -> Result<(), Errno> {
+    let _s = debug_span!("netdev_master_upper_dev_link", dev = dev.ifindex(), upper = upper_dev.ifindex()).entered();
+    if Arc::ptr_eq(dev, upper_dev) {
+        return Err(Errno::EBUSY);
+    }
+    // To prevent loops, `dev` must not be an upper device of `upper_dev`.
+    if __netdev_has_upper_dev(upper_dev, dev) {
+        return Err(Errno::EBUSY);
+    }
+    if let Some(master) = netdev_master_upper_dev_get(dev) {
+        return Err(if Arc::ptr_eq(&master, upper_dev) { Errno::EEXIST } else { Errno::EBUSY });
+    }
+    dev.st.lock().master = Some(upper_dev.ifindex());
+    if let Err(e) = call_netdevice_notifiers(NetdevEvent::ChangeUpper, dev) {
+        dev.st.lock().master = None;
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// `netdev_upper_dev_unlink`: the master link goes, then NETDEV_CHANGEUPPER
+/// is announced for `dev` (an RTM_NEWLINK without IFLA_MASTER).
+pub fn netdev_upper_dev_unlink(dev: &Arc<NetDevice>, upper_dev: &NetDevice) {
+    let _s = debug_span!("netdev_upper_dev_unlink", dev = dev.ifindex(), upper = upper_dev.ifindex()).entered();
+    {
+        let mut st = dev.st.lock();
+        if st.master != Some(upper_dev.ifindex()) {
+            return;
+        }
+        st.master = None;
+    }
+    let _ = call_netdevice_notifiers(NetdevEvent::ChangeUpper, dev);
 }
 
 /// `do_set_master` (net/core/rtnetlink.c): release from the current master,
@@ -255,4 +314,40 @@ pub fn dev_change_net_namespace(
     let _ = call_netdevice_notifiers(NetdevEvent::Register, dev);
     rtmsg_ifinfo(RTM_NEWLINK, dev, !0, 0, None);
     Ok(())
+}
+
+/// `GSO_LEGACY_MAX_SIZE` / `GRO_LEGACY_MAX_SIZE`: sizes an IPv4 packet can take.
+const GSO_LEGACY_MAX_SIZE: u32 = 65536;
+
+/// `netif_set_gso_max_size`: capped by the driver's TSO limit; a size IPv4
+/// can also take sets the IPv4 limit too.
+pub fn netif_set_gso_max_size(st: &mut super::DevState, size: u32) {
+    let size = size.min(st.tso_max_size);
+    st.gso_max_size = size;
+    if size <= GSO_LEGACY_MAX_SIZE {
+        st.gso_ipv4_max_size = size;
+    }
+}
+
+/// `netif_set_gso_max_segs`.
+pub fn netif_set_gso_max_segs(st: &mut super::DevState, segs: u32) {
+    st.gso_max_segs = segs.min(st.tso_max_segs);
+}
+
+/// `netif_set_gro_max_size`: likewise for GRO.
+pub fn netif_set_gro_max_size(st: &mut super::DevState, size: u32) {
+    st.gro_max_size = size;
+    if size <= GSO_LEGACY_MAX_SIZE {
+        st.gro_ipv4_max_size = size;
+    }
+}
+
+/// `netif_set_gso_ipv4_max_size`.
+pub fn netif_set_gso_ipv4_max_size(st: &mut super::DevState, size: u32) {
+    st.gso_ipv4_max_size = size.min(st.tso_max_size);
+}
+
+/// `netif_set_gro_ipv4_max_size`.
+pub fn netif_set_gro_ipv4_max_size(st: &mut super::DevState, size: u32) {
+    st.gro_ipv4_max_size = size;
 }

@@ -158,6 +158,9 @@ pub struct DevState {
     pub carrier_up_count: u32,
     pub carrier_down_count: u32,
     pub proto_down: bool,
+    /// `dev->change_proto_down`: the driver lets userspace set proto_down
+    /// (macvlan, vxlan…; none of the devices modelled here).
+    pub change_proto_down: bool,
     pub netns_immutable: bool,
     pub reg_state: RegState,
     /// `dev->rtnl_link_initializing`: created by rtnetlink, not yet announced.
@@ -216,6 +219,7 @@ impl DevState {
             carrier_up_count: 0,
             carrier_down_count: 0,
             proto_down: false,
+            change_proto_down: false,
             netns_immutable: false,
             reg_state: RegState::Uninitialized,
             rtnl_link_initializing: false,

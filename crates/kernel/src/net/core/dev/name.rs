@@ -67,6 +67,36 @@ pub fn dev_get_valid_name(net: &Net, name: &str) -> Result<String, Errno> {
     Ok(name.to_string())
 }
 
+/// `netdev_name_node_alt_create`: a new alternative name, unless any
+/// device of the namespace already has it as a name or altname.
+pub fn netdev_name_node_alt_create(dev: &crate::net::core::dev::NetDevice, name: &str) -> Result<(), Errno> {
+    let net = dev.net().ok_or(Errno::ENODEV)?;
+    let mut base = net.dev.write();
+    if base.names.contains_key(name) {
+        return Err(Errno::EEXIST);
+    }
+    base.names.insert(name.to_string(), dev.ifindex());
+    dev.st.lock().altnames.push(name.to_string());
+    Ok(())
+}
+
+/// `netdev_name_node_alt_destroy`: ENOENT for a name nobody has, EINVAL
+/// for the device's primary name or another device's name.
+pub fn netdev_name_node_alt_destroy(dev: &crate::net::core::dev::NetDevice, name: &str) -> Result<(), Errno> {
+    let net = dev.net().ok_or(Errno::ENODEV)?;
+    let mut base = net.dev.write();
+    let Some(owner) = base.names.get(name).copied() else {
+        return Err(Errno::ENOENT);
+    };
+    let mut st = dev.st.lock();
+    if owner != dev.ifindex() || st.name == name {
+        return Err(Errno::EINVAL);
+    }
+    base.names.remove(name);
+    st.altnames.retain(|a| a != name);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

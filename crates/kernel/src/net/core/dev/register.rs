@@ -127,8 +127,16 @@ pub fn register_netdevice(dev: &Arc<NetDevice>) -> Result<(), Errno> {
 /// an echo — and the sysfs removal (uevents).
 pub fn unregister_netdevice_many_notify(devs: &[Arc<NetDevice>], portid: u32, nlh: Option<&[u8]>) {
     let _s = debug_span!("unregister_netdevice_many_notify", n = devs.len()).entered();
-    let devs: Vec<Arc<NetDevice>> =
-        devs.iter().filter(|d| d.st.lock().reg_state == RegState::Registered).cloned().collect();
+    // The kill list is a list_head: a device is on it once, where it was
+    // queued last (a `dellink` that pushed instead of moving leaves a copy).
+    let devs: Vec<Arc<NetDevice>> = devs
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| !devs[i + 1..].iter().any(|l| Arc::ptr_eq(l, d)))
+        .map(|(_, d)| d)
+        .filter(|d| d.st.lock().reg_state == RegState::Registered)
+        .cloned()
+        .collect();
     if devs.is_empty() {
         return;
     }
@@ -170,17 +178,16 @@ pub fn unregister_netdevice(dev: &Arc<NetDevice>) {
 
 /// `default_device_exit_batch`: a dying namespace's devices go, in reverse
 /// ifindex order, each through its kind's `dellink` (a veth takes its peer,
-/// wherever it is) or plain unregistration.
+/// wherever it is) or plain unregistration. A device some `dellink`
+/// already queued (a veth's peer) moves to the end of the list
+/// (`unregister_netdevice_queue` is a `list_move_tail`).
 pub fn default_device_exit(net: &Net) {
     let mut list: Vec<Arc<NetDevice>> = Vec::new();
     let devs: Vec<Arc<NetDevice>> = net.dev.read().by_index.values().rev().cloned().collect();
     for dev in devs {
-        if list.iter().any(|d| Arc::ptr_eq(d, &dev)) {
-            continue;
-        }
         match dev.link_ops.and_then(|o| o.dellink) {
             Some(dellink) => dellink(&dev, &mut list),
-            None => list.push(dev),
+            None => crate::net::core::rtnetlink::link::unregister_netdevice_queue(&dev, &mut list),
         }
     }
     unregister_netdevice_many_notify(&list, 0, None);

@@ -81,6 +81,7 @@ pub fn if_nlmsg_size(dev: &NetDevice, ext_filter_mask: u32) -> usize {
         + nla_total_size(4) * 3
         + nla_total_size(1) // rtnl_proto_down_size
         + nla_total_size(4) * 5
+        + super::link::rtnl_prop_list_size(dev)
         + nla_total_size(MAX_ADDR_LEN)
         + nla_total_size(0) * 2
         + nla_total_size(8)

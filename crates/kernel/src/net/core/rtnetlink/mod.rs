@@ -449,6 +449,8 @@ pub(crate) fn rtnetlink_init(globals: &Arc<Globals>) -> Result<(), Errno> {
             h(RTM_DELLINK, Some(link::rtnl_dellink), None, RTNL_FLAG_DOIT_PERNET),
             h(RTM_GETLINK, Some(link::rtnl_getlink), Some(link::rtnl_dump_ifinfo), RTNL_FLAG_DUMP_SPLIT_NLM_DONE),
             h(RTM_SETLINK, Some(link::rtnl_setlink), None, RTNL_FLAG_DOIT_PERNET),
+            h(RTM_NEWLINKPROP, Some(link::rtnl_newlinkprop), None, 0),
+            h(RTM_DELLINKPROP, Some(link::rtnl_dellinkprop), None, 0),
             dump_all(RTM_GETADDR),
             dump_all(RTM_GETROUTE),
             dump_all(RTM_GETNETCONF),
