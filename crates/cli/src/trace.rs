@@ -15,52 +15,59 @@
 //!         netlink_ack seq=1 err=-95
 //! ```
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
 use tracing::{Event, Metadata, Subscriber};
 
 /// Where trace lines go.
 pub type Sink = Arc<Mutex<dyn std::io::Write + Send>>;
 
-/// Prints every span as one indented line: its name and fields.
-pub struct CallTree {
-    next_id: AtomicU64,
-    depth: AtomicUsize,
-    spans: Mutex<std::collections::HashMap<u64, String>>,
+/// One thread's call tree while it is being traced.
+struct Tree {
+    depth: usize,
+    spans: HashMap<u64, String>,
     out: Sink,
     /// Top-level calls not shown, with everything under them.
     hidden_roots: &'static [&'static str],
     /// The depth at which a hidden call was entered, while inside it.
-    hiding: Mutex<Option<usize>>,
+    hiding: Option<usize>,
 }
 
-impl CallTree {
-    pub fn new(out: Sink) -> Self {
-        CallTree {
-            next_id: AtomicU64::new(1),
-            depth: AtomicUsize::new(0),
-            spans: Mutex::new(std::collections::HashMap::new()),
-            out,
-            hidden_roots: &[],
-            hiding: Mutex::new(None),
-        }
-    }
+thread_local! {
+    /// The tree this thread is printing, if it is being traced.
+    static TREE: RefCell<Option<Tree>> = const { RefCell::new(None) };
+}
 
-    /// Leaves out the calls named here when they are entered at the top
-    /// (and all they call): `rtnlsim run` hides the socket set-up calls
-    /// (`socket`, `setsockopt`, `bind`…) so that the requests stand out.
-    pub fn hide_roots(mut self, names: &'static [&'static str]) -> Self {
-        self.hidden_roots = names;
-        self
-    }
+/// Prints every span as one indented line: its name and fields.
+///
+/// One `CallTree` is installed as the process's global subscriber; which
+/// threads are traced, and where their lines go, is thread-local state set
+/// by [`with_trace`]. (A subscriber per traced thread, with
+/// `tracing::subscriber::with_default`, loses spans when other threads
+/// create and drop their own at the same moment: tracing caches each
+/// callsite's interest globally. Answering `Interest::sometimes` from a
+/// single global subscriber makes every callsite ask [`Subscriber::enabled`],
+/// which looks at this thread only.)
+pub struct CallTree {
+    next_id: AtomicU64,
+}
 
-    fn hidden(&self) -> bool {
-        self.hiding.lock().map(|h| h.is_some()).unwrap_or(false)
-    }
+/// Whether the global call tree is installed (`None`: another global
+/// subscriber was there first, and scoped subscribers are the fallback).
+fn global() -> bool {
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(CallTree { next_id: AtomicU64::new(1) }).is_ok())
+}
+
+fn with_tree<R>(f: impl FnOnce(&mut Tree) -> R) -> Option<R> {
+    TREE.with(|t| t.borrow_mut().as_mut().map(f))
 }
 
 struct Fields(String);
@@ -94,85 +101,119 @@ impl Visit for Fields {
     }
 }
 
+fn ours(metadata: &Metadata<'_>) -> bool {
+    metadata.target().starts_with("rtnlsim")
+}
+
 impl Subscriber for CallTree {
+    fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+        if ours(metadata) {
+            Interest::sometimes()
+        } else {
+            Interest::never()
+        }
+    }
+
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.target().starts_with("rtnlsim")
+        ours(metadata) && TREE.with(|t| t.borrow().is_some())
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         let mut f = Fields(span.metadata().name().to_string());
         span.record(&mut f);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.spans.lock() {
-            m.insert(id, f.0);
-        }
+        with_tree(|t| t.spans.insert(id, f.0));
         Id::from_u64(id)
     }
 
     fn record(&self, span: &Id, values: &Record<'_>) {
-        if let Ok(mut m) = self.spans.lock() {
-            if let Some(s) = m.get_mut(&span.into_u64()) {
-                let mut f = Fields(String::new());
-                values.record(&mut f);
+        let mut f = Fields(String::new());
+        values.record(&mut f);
+        with_tree(|t| {
+            if let Some(s) = t.spans.get_mut(&span.into_u64()) {
                 s.push_str(&f.0);
             }
-        }
+        });
     }
 
     fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        if self.hidden() {
-            return;
-        }
         let mut f = Fields(String::new());
         event.record(&mut f);
-        let depth = self.depth.load(Ordering::Relaxed);
-        if let Ok(mut out) = self.out.lock() {
-            let _ = writeln!(out, "{}·{}", "  ".repeat(depth), f.0);
-        }
+        with_tree(|t| {
+            if t.hiding.is_none() {
+                if let Ok(mut out) = t.out.lock() {
+                    let _ = writeln!(out, "{}·{}", "  ".repeat(t.depth), f.0);
+                }
+            }
+        });
     }
 
     fn enter(&self, span: &Id) {
-        let depth = self.depth.fetch_add(1, Ordering::Relaxed);
-        let line = self.spans.lock().ok().and_then(|m| m.get(&span.into_u64()).cloned()).unwrap_or_default();
-        if let Ok(mut h) = self.hiding.lock() {
-            if h.is_none() && depth == 0 && self.hidden_roots.iter().any(|r| line.split(' ').next() == Some(*r)) {
-                *h = Some(depth);
+        with_tree(|t| {
+            let depth = t.depth;
+            t.depth += 1;
+            let line = t.spans.get(&span.into_u64()).cloned().unwrap_or_default();
+            if t.hiding.is_none() && depth == 0 && t.hidden_roots.iter().any(|r| line.split(' ').next() == Some(*r)) {
+                t.hiding = Some(depth);
             }
-            if h.is_some() {
+            if t.hiding.is_some() {
                 return;
             }
-        }
-        if let Ok(mut out) = self.out.lock() {
-            let _ = writeln!(out, "{}{}", "  ".repeat(depth), line);
-        }
+            if let Ok(mut out) = t.out.lock() {
+                let _ = writeln!(out, "{}{}", "  ".repeat(depth), line);
+            }
+        });
     }
 
     fn exit(&self, _span: &Id) {
-        let depth = self.depth.fetch_sub(1, Ordering::Relaxed) - 1;
-        if let Ok(mut h) = self.hiding.lock() {
-            if *h == Some(depth) {
-                *h = None;
+        with_tree(|t| {
+            t.depth = t.depth.saturating_sub(1);
+            if t.hiding == Some(t.depth) {
+                t.hiding = None;
             }
-        }
+        });
     }
 
     fn try_close(&self, id: Id) -> bool {
-        if let Ok(mut m) = self.spans.lock() {
-            m.remove(&id.into_u64());
-        }
+        with_tree(|t| t.spans.remove(&id.into_u64()));
         true
+    }
+}
+
+/// Runs `f` with this thread's kernel calls printed to `out`, leaving out
+/// the calls named in `hidden_roots` when entered at the top.
+fn traced<T>(out: Sink, hidden_roots: &'static [&'static str], f: impl FnOnce() -> T) -> T {
+    let tree = Tree { depth: 0, spans: HashMap::new(), out, hidden_roots, hiding: None };
+    let previous = TREE.with(|t| t.borrow_mut().replace(tree));
+    // Put the previous state back even if `f` panics.
+    struct Restore(Option<Option<Tree>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(p) = self.0.take() {
+                TREE.with(|t| *t.borrow_mut() = p);
+            }
+        }
+    }
+    let _restore = Restore(Some(previous));
+    if global() {
+        f()
+    } else {
+        // Another global subscriber was there first (an embedding program's):
+        // this thread gets the call tree as a scoped subscriber.
+        tracing::subscriber::with_default(CallTree { next_id: AtomicU64::new(1) }, f)
     }
 }
 
 /// Runs `f` with the call tree printed to `out`.
 pub fn with_trace<T>(out: Sink, f: impl FnOnce() -> T) -> T {
-    tracing::subscriber::with_default(CallTree::new(out), f)
+    traced(out, &[], f)
 }
 
 /// Runs `f` with the call tree of its requests printed to `out`: socket
-/// set-up calls are left out.
+/// set-up calls (`socket`, `setsockopt`, `bind`…) are left out so that the
+/// requests stand out.
 pub fn with_request_trace<T>(out: Sink, f: impl FnOnce() -> T) -> T {
     const SETUP: &[&str] = &[
         "netlink_create",
@@ -183,5 +224,5 @@ pub fn with_request_trace<T>(out: Sink, f: impl FnOnce() -> T) -> T {
         "netlink_getname",
         "netlink_release",
     ];
-    tracing::subscriber::with_default(CallTree::new(out).hide_roots(SETUP), f)
+    traced(out, SETUP, f)
 }

@@ -217,7 +217,7 @@ fn recordings_are_the_live_kernels_transcripts() {
 fn comparisons_name_macs_and_mask_timers() {
     let s = "link/ether 16:d7:01:fd:40:82 brd ff:ff:ff:ff:ff:ff bridge_id 8000.16:d7:1:fd:40:82 x 0e:a2:5f:9c:3a:c8";
     assert_eq!(name_macs(s), "link/ether <MAC0> brd ff:ff:ff:ff:ff:ff bridge_id <BRID1> x <MAC2>");
-    assert_eq!(mask_timers("gc_timer    0.09 x \"hello_timer\":12.50,"), "gc_timer    T x \"hello_timer\":T,");
+    assert_eq!(mask_timers("gc_timer    0.09 x \"hello_timer\":12.50,"), "gc_timer T x \"hello_timer\":T,");
 }
 
 #[test]

@@ -101,3 +101,20 @@ fn sim_batch_stops_at_the_first_kernel_error_unless_forced() {
         "RTNETLINK answers: File exists\nCommand failed s:2\nError: mtu greater than device maximum.\nCommand failed s:3\n"
     );
 }
+
+#[test]
+fn sim_link_script_prints_what_the_live_kernel_made_ip_print() {
+    held_to_recording("links");
+}
+
+#[test]
+fn sim_runs_print_the_same_bytes_and_the_seed_picks_the_macs() {
+    let script = "link add v0 type veth peer name v1\nlink add br0 type bridge\nlink set v0 master br0\n-d link show\n";
+    let opts = RunOptions { name: "s".into(), ..Default::default() };
+    let a = run(&sim(1), script, &opts);
+    assert_eq!(a, run(&sim(1), script, &opts));
+    assert_eq!(a.2, 0, "{}", a.1);
+    let b = run(&sim(2), script, &opts);
+    assert_ne!(a.0, b.0, "another seed, other MAC addresses");
+    assert_eq!(transcript::name_macs(&a.0), transcript::name_macs(&b.0));
+}

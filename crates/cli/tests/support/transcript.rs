@@ -63,7 +63,10 @@ pub fn mask_timers(s: &str) -> String {
         let skip = tail.find(|c: char| !(c == ' ' || c == '"' || c == ':')).unwrap_or(tail.len());
         let num_end =
             tail[skip..].find(|c: char| !(c.is_ascii_digit() || c == '.')).map(|e| skip + e).unwrap_or(tail.len());
-        out.push_str(&tail[..skip]);
+        // The text form pads the number to a width ("%7.2f"), so the spaces
+        // before it vary with the value: one space stands for them all.
+        let lead = &tail[..skip];
+        out.push_str(if !lead.is_empty() && lead.bytes().all(|b| b == b' ') { " " } else { lead });
         out.push('T');
         rest = &tail[num_end..];
     }
