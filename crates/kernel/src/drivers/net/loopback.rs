@@ -47,18 +47,27 @@ fn loopback_net_init(net: &Arc<Net>) -> Result<(), Errno> {
     Ok(())
 }
 
-/// `loopback_net_ops` registered as a pernet device.
+/// `loopback_net_ops` registered as a pernet device, then, as
+/// `net_dev_init` does right after it, `default_device_ops`: registered
+/// later, its exit runs first and unregisters every device of a dying
+/// namespace, lo included.
 pub(crate) fn loopback_init(globals: &Arc<Globals>) -> Result<(), Errno> {
     register_pernet_subsys(
         globals,
         PernetOperations { name: "loopback", init: Some(loopback_net_init), exit: Some(loopback_net_exit) },
+    )?;
+    register_pernet_subsys(
+        globals,
+        PernetOperations {
+            name: "default_device",
+            init: None,
+            exit: Some(crate::net::core::dev::register::default_device_exit_batch),
+        },
     )
 }
 
-/// `default_device_exit_batch`: a dying namespace unregisters its devices.
-/// (Linux moves movable devices back to init_net; the simulator deletes
-/// them, as it does for veth and bridges that Linux deletes too.)
+/// `loopback_net_ops` has no exit in Linux (`default_device_exit_batch`
+/// unregistered lo); here it forgets the namespace's `loopback_dev`.
 fn loopback_net_exit(net: &Arc<Net>) {
-    crate::net::core::dev::register::default_device_exit(net);
     net.loopback_dev.write().take();
 }

@@ -181,6 +181,15 @@ pub fn unregister_netdevice(dev: &Arc<NetDevice>) {
 /// wherever it is) or plain unregistration. A device some `dellink`
 /// already queued (a veth's peer) moves to the end of the list
 /// (`unregister_netdevice_queue` is a `list_move_tail`).
+/// (Linux first moves devices without `rtnl_link_ops` back to init_net,
+/// `default_device_exit_net`; every device modelled here has link ops or is
+/// lo, so there is nothing to move.)
+pub fn default_device_exit_batch(net: &Arc<Net>) {
+    let _s = debug_span!("default_device_exit_batch", net = net.id()).entered();
+    default_device_exit(net);
+}
+
+/// The body of [`default_device_exit_batch`] for one namespace.
 pub fn default_device_exit(net: &Net) {
     let mut list: Vec<Arc<NetDevice>> = Vec::new();
     let devs: Vec<Arc<NetDevice>> = net.dev.read().by_index.values().rev().cloned().collect();
