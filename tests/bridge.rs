@@ -20,86 +20,23 @@ use rtnlsim::wire::uapi::if_link::*;
 use rtnlsim::wire::uapi::netlink::*;
 use rtnlsim::wire::uapi::rtnetlink::*;
 use rtnlsim::wire::uapi::socket::*;
-use rtnlsim::{Config, Errno, Kernel, SockaddrNl};
+use rtnlsim::{Config, Kernel};
+
+#[path = "support/sockets.rs"]
+mod sockets;
+#[path = "support/wire.rs"]
+mod wire;
+
+use sockets::route_socket;
+use wire::*;
 
 // ===========================================================================
 // Building requests
 // ===========================================================================
 
-const ACK: u16 = NLM_F_REQUEST | NLM_F_ACK;
-const ADD: u16 = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-const DUMP: u16 = NLM_F_REQUEST | NLM_F_DUMP;
-
-fn align4(n: usize) -> usize {
-    (n + 3) & !3
-}
-
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let len = NLMSG_HDRLEN + payload.len();
-    let mut v = Vec::with_capacity(align4(len));
-    v.extend_from_slice(&(len as u32).to_ne_bytes());
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(&0u32.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize(align4(len), 0);
-    v
-}
-
-fn nla(ty: u16, data: &[u8]) -> Vec<u8> {
-    let len = 4 + data.len();
-    let mut v = Vec::with_capacity(align4(len));
-    v.extend_from_slice(&(len as u16).to_ne_bytes());
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(data);
-    v.resize(align4(len), 0);
-    v
-}
-
-fn nla_str(ty: u16, s: &str) -> Vec<u8> {
-    let mut d = s.as_bytes().to_vec();
-    d.push(0);
-    nla(ty, &d)
-}
-
-fn nla_u8(ty: u16, v: u8) -> Vec<u8> {
-    nla(ty, &[v])
-}
-
-fn nla_u16(ty: u16, v: u16) -> Vec<u8> {
-    nla(ty, &v.to_ne_bytes())
-}
-
-fn nla_u32(ty: u16, v: u32) -> Vec<u8> {
-    nla(ty, &v.to_ne_bytes())
-}
-
-fn nla_u64(ty: u16, v: u64) -> Vec<u8> {
-    nla(ty, &v.to_ne_bytes())
-}
-
-/// `struct ifinfomsg{family, pad, type 0, index, flags, change}`.
-fn ifinfomsg_fam(family: u8, index: i32, flags: u32, change: u32) -> Vec<u8> {
-    let mut v = vec![family, 0, 0, 0];
-    v.extend_from_slice(&index.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&change.to_ne_bytes());
-    v
-}
-
-fn ifi(index: i32) -> Vec<u8> {
-    ifinfomsg_fam(0, index, 0, 0)
-}
-
-/// A request about one link (family 0).
-fn link_req(ty: u16, flags: u16, seq: u32, index: i32, attrs: &[u8]) -> Vec<u8> {
-    nlmsg(ty, flags, seq, &[ifi(index), attrs.to_vec()].concat())
-}
-
 /// `ip link set dev INDEX up|down`.
 fn set_up(index: i32, up: bool, seq: u32) -> Vec<u8> {
-    nlmsg(RTM_NEWLINK, ACK, seq, &ifinfomsg_fam(0, index, if up { IFF_UP } else { 0 }, IFF_UP))
+    nlmsg(RTM_NEWLINK, ACK, seq, &ifinfomsg(0, index, if up { IFF_UP } else { 0 }, IFF_UP))
 }
 
 /// `ip link set dev INDEX master MASTER` (0: nomaster).
@@ -109,7 +46,7 @@ fn set_master(index: i32, master: i32, seq: u32) -> Vec<u8> {
 
 /// A PF_BRIDGE request (family 7) about one device.
 fn br_req(ty: u16, seq: u32, index: i32, attrs: &[u8]) -> Vec<u8> {
-    nlmsg(ty, ACK, seq, &[ifinfomsg_fam(AF_BRIDGE, index, 0, 0), attrs.to_vec()].concat())
+    nlmsg(ty, ACK, seq, &[ifinfomsg(AF_BRIDGE, index, 0, 0), attrs.to_vec()].concat())
 }
 
 /// PF_BRIDGE RTM_SETLINK with IFLA_PROTINFO (NLA_F_NESTED) holding `attrs`.
@@ -133,80 +70,13 @@ fn bridge_req(name: &str, flags: u16, seq: u32, data: &[u8], attrs: &[u8]) -> Ve
 }
 
 /// `ip link add NAME address MAC type veth peer name PEER`.
-fn veth_req(name: &str, peer: &str, mac: &[u8; 6]) -> Vec<u8> {
-    let peer_payload = [ifi(0), nla_str(IFLA_IFNAME, peer)].concat();
-    let data = nla(IFLA_INFO_DATA, &nla(VETH_INFO_PEER, &peer_payload));
-    let linkinfo = nla(IFLA_LINKINFO, &[nla_str(IFLA_INFO_KIND, "veth"), data].concat());
-    nlmsg(RTM_NEWLINK, ADD, 1, &[ifi(0), nla_str(IFLA_IFNAME, name), nla(IFLA_ADDRESS, mac), linkinfo].concat())
+fn veth_mac(name: &str, peer: &str, mac: &[u8; 6]) -> Vec<u8> {
+    veth_req(name, peer, ADD, 1, &nla(IFLA_ADDRESS, mac), &[])
 }
 
 // ===========================================================================
 // Reading answers
 // ===========================================================================
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_ne_bytes([b[at], b[at + 1]])
-}
-
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-/// One message, header included, without padding.
-#[derive(Debug, Clone)]
-struct Msg {
-    ty: u16,
-    flags: u16,
-    seq: u32,
-    raw: Vec<u8>,
-}
-
-impl Msg {
-    fn payload(&self) -> &[u8] {
-        &self.raw[NLMSG_HDRLEN..]
-    }
-    fn errno(&self) -> i32 {
-        u32_at(self.payload(), 0) as i32
-    }
-}
-
-fn parse(d: &[u8]) -> Vec<Msg> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    while off + NLMSG_HDRLEN <= d.len() {
-        let len = u32_at(d, off) as usize;
-        assert!(len >= NLMSG_HDRLEN && off + len <= d.len(), "malformed datagram at {off}");
-        out.push(Msg {
-            ty: u16_at(d, off + 4),
-            flags: u16_at(d, off + 6),
-            seq: u32_at(d, off + 8),
-            raw: d[off..off + len].to_vec(),
-        });
-        off += align4(len);
-    }
-    assert_eq!(off, d.len(), "trailing bytes in datagram");
-    out
-}
-
-/// Every datagram queued now.
-fn drain(s: &NetlinkSocket) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let mut buf = vec![0u8; 65536];
-        match s.recvmsg(&mut buf, MSG_DONTWAIT) {
-            Ok(meta) => {
-                buf.truncate(meta.len);
-                out.push(buf);
-            }
-            Err(Errno::EAGAIN) => return out,
-            Err(e) => panic!("recvmsg: {e:?}"),
-        }
-    }
-}
-
-fn drain_msgs(s: &NetlinkSocket) -> Vec<Msg> {
-    drain(s).iter().flat_map(|d| parse(d)).collect()
-}
 
 /// Attributes of a nest or a message body: (type with flags, payload).
 fn attrs_of(mut p: &[u8]) -> Vec<(u16, Vec<u8>)> {
@@ -336,13 +206,6 @@ fn lines(msgs: &[Msg]) -> Vec<String> {
 // The machine
 // ===========================================================================
 
-fn route_socket(net: &NetRef, groups: u32) -> NetlinkSocket {
-    let s = net.socket(NETLINK_ROUTE).expect("socket");
-    s.setsockopt_int(SOL_NETLINK, NETLINK_EXT_ACK, 1).expect("NETLINK_EXT_ACK");
-    s.bind(&SockaddrNl::new(0, groups)).expect("bind");
-    s
-}
-
 /// One namespace with a requester (unsubscribed, EXT_ACK) and a listener on RTNLGRP_LINK.
 struct Lab {
     k: Kernel,
@@ -395,7 +258,7 @@ impl Lab {
     /// as on Linux).
     fn fixtures(&self) {
         for (n, p, m) in [("pa", "qa", MAC_PA), ("pb", "qb", MAC_PB), ("pc", "qc", MAC_PC)] {
-            self.ok(&veth_req(n, p, &m));
+            self.ok(&veth_mac(n, p, &m));
         }
         let heard = self.ok(&bridge_req("br0", ADD, 100, &[], &[]));
         assert_eq!(heard, ["NEWLINK f0 len=1880 idx=8 flags=0x1002 change=0xffffffff op=2 mtu=1500 carrier=1"]);
@@ -773,7 +636,7 @@ fn replay(lab: &Lab, far: Option<&NetlinkSocket>, steps: Vec<(&'static str, Vec<
 fn the_p_bridge_probe_replayed() {
     let lab = lab();
     for (n, p, m) in [("pa", "qa", MAC_PA), ("pb", "qb", MAC_PB), ("pc", "qc", MAC_PC)] {
-        lab.ok(&veth_req(n, p, &m));
+        lab.ok(&veth_mac(n, p, &m));
     }
     replay(&lab, None, p_bridge_steps(), P_BRIDGE);
 }
@@ -865,8 +728,8 @@ fn the_p_bridge_more_probe_replayed() {
     let lab = lab();
     let other = lab.k.netns_add("other").unwrap();
     let far = route_socket(&other, 1 << (RTNLGRP_LINK - 1));
-    lab.ok(&veth_req("pa", "qa", &MAC_PA));
-    lab.ok(&veth_req("pb", "qb", &MAC_PB));
+    lab.ok(&veth_mac("pa", "qa", &MAC_PA));
+    lab.ok(&veth_mac("pb", "qb", &MAC_PB));
     let (br, fd) = (6, other.ns_fd() as u32);
     let vx = {
         let peer = [ifi(0), nla_str(IFLA_IFNAME, "vy")].concat();
@@ -913,20 +776,6 @@ fn the_p_bridge_more_probe_replayed() {
 // ===========================================================================
 // Attributes
 // ===========================================================================
-
-/// Bytes from a probe's hex dump (spaces ignored).
-fn hex(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
-    digits.chunks_exact(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect()
-}
-
-/// A kernel answer copied from a probe's `raw` lines, its nlmsg_pid
-/// (bytes 12..16) replaced by the simulated requester's port id.
-fn kernel_bytes(raw: &str, portid: u32) -> Vec<u8> {
-    let mut v = hex(raw);
-    v[12..16].copy_from_slice(&portid.to_ne_bytes());
-    v
-}
 
 /// Attributes as a probe lists them: (type, hex of the payload).
 fn attr_list(list: &[(u16, &str)]) -> Vec<(u16, Vec<u8>)> {
@@ -1093,7 +942,7 @@ fn a_port_reports_itself_to_both_families() {
     assert_eq!([pa.u32(IFLA_MASTER), pa.u32(IFLA_PROMISCUITY), pa.u32(IFLA_ALLMULTI)], [Some(8), Some(1), Some(1)]);
 
     // The AF_BRIDGE view of the port, from a PF_BRIDGE dump.
-    lab.req.send(&nlmsg(RTM_GETLINK, DUMP, 77, &ifinfomsg_fam(AF_BRIDGE, 0, 0, 0)), 0).unwrap();
+    lab.req.send(&nlmsg(RTM_GETLINK, DUMP, 77, &ifinfomsg(AF_BRIDGE, 0, 0, 0)), 0).unwrap();
     let got = drain_msgs(&lab.req);
     let f7 = Link::of(&got[0]);
     assert_eq!((f7.len, f7.family, f7.index, f7.flags), (420, AF_BRIDGE, PA, NLM_F_MULTI));
@@ -1158,7 +1007,7 @@ fn bridge_dump(lab: &Lab, payload: &[u8], strict: bool) -> (u32, Vec<Vec<Msg>>) 
         if d.is_empty() {
             break;
         }
-        out.extend(d.iter().map(|d| parse(d)));
+        out.extend(d.iter().map(|(d, _)| parse(d)));
     }
     (s.getsockname().pid, out)
 }
@@ -1174,7 +1023,7 @@ fn a_pf_bridge_dump_lists_the_ports() {
     for (i, p) in [PA, PB, PC].into_iter().enumerate() {
         lab.ok(&set_master(p, BR0, 101 + i as u32));
     }
-    let fam7 = ifinfomsg_fam(AF_BRIDGE, 0, 0, 0);
+    let fam7 = ifinfomsg(AF_BRIDGE, 0, 0, 0);
     let shape = |d: &[Vec<Msg>]| -> Vec<Vec<String>> { d.iter().map(|m| lines(m)).collect() };
     let port =
         |idx: i32| format!("NEWLINK f7 len=420 idx={idx} flags=0x1002 change=0x0 op=2 master=8 mtu=1500 STATE=0");
@@ -1188,7 +1037,7 @@ fn a_pf_bridge_dump_lists_the_ports() {
     assert_eq!(Link::of(&got[0][3]).layout(), "IFNAME:8 MASTER:8 MTU:8 OPERSTATE:5 ADDRESS:10");
 
     // Without NLM_F_DUMP the PF_UNSPEC doit answers: an ordinary RTM_NEWLINK.
-    let got = lab.ask(&nlmsg(RTM_GETLINK, ACK, 77, &ifinfomsg_fam(AF_BRIDGE, PA, 0, 0)));
+    let got = lab.ask(&nlmsg(RTM_GETLINK, ACK, 77, &ifinfomsg(AF_BRIDGE, PA, 0, 0)));
     assert_eq!(lines(&got)[0], "NEWLINK f0 len=1848 idx=3 flags=0x1002 change=0x0 op=2 master=8 mtu=1500 carrier=0");
 }
 
@@ -1211,12 +1060,12 @@ fn pf_bridge_dump_requests_are_checked_like_linux() {
     );
     let cases: [(Vec<u8>, &str); 3] = [
         (
-            ifinfomsg_fam(AF_BRIDGE, 1, 0, 0),
+            ifinfomsg(AF_BRIDGE, 1, 0, 0),
             "50000000030002024d0000003fa470faeaffffff3a000100496e76616c696420 \
              76616c75657320696e2068656164657220666f7220627269646765206c696e6b 2064756d702072657175657374000000",
         ),
         (
-            [ifinfomsg_fam(AF_BRIDGE, 0, 0, 0), nla_u32(IFLA_MTU, 1500)].concat(),
+            [ifinfomsg(AF_BRIDGE, 0, 0, 0), nla_u32(IFLA_MTU, 1500)].concat(),
             "4c000000030002024d00000033c9fcfceaffffff36000100556e737570706f72 \
              7465642061747472696275746520696e20627269646765206c696e6b2064756d 702072657175657374000000",
         ),
@@ -1637,7 +1486,7 @@ fn bridge_options_are_taken_refused_or_adjusted_like_linux() {
 #[test]
 fn kernel_stp_makes_ports_listen() {
     let lab = lab();
-    lab.ok(&veth_req("pa", "qa", &MAC_PA));
+    lab.ok(&veth_mac("pa", "qa", &MAC_PA));
     let heard = lab.ok(&bridge_req(
         "br1",
         ADD,
@@ -1873,12 +1722,12 @@ fn a_long_pf_bridge_dump_resumes_where_it_stopped() {
     lab.ok(&bridge_req("br0", ADD, 1, &[], &[]));
     let mut ports = Vec::new();
     for i in 0..12u8 {
-        let heard = lab.ok(&veth_req(&format!("p{i}"), &format!("q{i}"), &[2, 0, 0, 0, 1, i]));
+        let heard = lab.ok(&veth_mac(&format!("p{i}"), &format!("q{i}"), &[2, 0, 0, 0, 1, i]));
         let idx = Link::of_line_index(&heard[1]);
         lab.ok(&set_master(idx, 2, 2));
         ports.push(idx);
     }
-    let (_, got) = bridge_dump(&lab, &ifinfomsg_fam(AF_BRIDGE, 0, 0, 0), false);
+    let (_, got) = bridge_dump(&lab, &ifinfomsg(AF_BRIDGE, 0, 0, 0), false);
     assert!(got.len() > 2, "more than one chunk and DONE: {}", got.len());
     let msgs: Vec<&Msg> = got.iter().flatten().collect();
     let seen: Vec<i32> = msgs.iter().filter(|m| m.ty == RTM_NEWLINK).map(|m| Link::of(m).index).collect();
@@ -1897,12 +1746,7 @@ fn a_dying_namespace_takes_its_bridge_and_ports() {
     let fd = nla_u32(IFLA_NET_NS_FD, other.ns_fd() as u32);
     // The bridge first, then a port created after it, then one before it.
     req.send(&bridge_req("br9", ADD, 1, &[], &[]), 0).unwrap();
-    let veth_there = |name: &str, peer: &str| {
-        let peer_payload = [ifi(0), nla_str(IFLA_IFNAME, peer), fd.clone()].concat();
-        let data = nla(IFLA_INFO_DATA, &nla(VETH_INFO_PEER, &peer_payload));
-        let li = nla(IFLA_LINKINFO, &[nla_str(IFLA_INFO_KIND, "veth"), data].concat());
-        nlmsg(RTM_NEWLINK, ADD, 2, &[ifi(0), nla_str(IFLA_IFNAME, name), li].concat())
-    };
+    let veth_there = |name: &str, peer: &str| veth_req(name, peer, ADD, 2, &[], &fd);
     lab.ok(&veth_there("out1", "in1"));
     lab.ok(&veth_there("out2", "in2"));
     drain_msgs(&req);
@@ -1914,7 +1758,7 @@ fn a_dying_namespace_takes_its_bridge_and_ports() {
             if d.is_empty() {
                 return names;
             }
-            for m in d.iter().flat_map(|d| parse(d)).filter(|m| m.ty == RTM_NEWLINK) {
+            for m in d.iter().flat_map(|(d, _)| parse(d)).filter(|m| m.ty == RTM_NEWLINK) {
                 let l = Link::of(&m);
                 names.push((l.index, l.u32(IFLA_MASTER)));
             }

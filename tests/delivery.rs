@@ -18,27 +18,15 @@ use rtnlsim::kernel::{NetRef, NetlinkSocket};
 use rtnlsim::wire::uapi::netlink::*;
 use rtnlsim::wire::uapi::rtnetlink::*;
 use rtnlsim::wire::uapi::socket::*;
-use rtnlsim::{Config, Errno, Kernel, SockaddrNl};
+use rtnlsim::{Errno, Kernel};
 
-const PID: u32 = 1000;
+#[path = "support/sockets.rs"]
+mod sockets;
+
+use sockets::{addr, kernel, usersock, PID};
 
 /// Truesize of a user datagram of 1–256 bytes (kernel-reference §1: 832).
 const SMALL_TRUESIZE: u32 = 832;
-
-fn kernel() -> Kernel {
-    Kernel::new(Config::default())
-}
-
-fn addr(pid: u32, groups: u32) -> SockaddrNl {
-    SockaddrNl::new(pid, groups)
-}
-
-/// A NETLINK_USERSOCK socket bound to an explicit port id.
-fn usersock(net: &NetRef, pid: u32) -> NetlinkSocket {
-    let s = net.socket(NETLINK_USERSOCK).expect("socket(NETLINK_USERSOCK)");
-    s.bind(&addr(pid, 0)).expect("bind");
-    s
-}
 
 fn join(s: &NetlinkSocket, group: i32) {
     s.setsockopt_int(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group).expect("NETLINK_ADD_MEMBERSHIP");

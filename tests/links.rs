@@ -19,102 +19,24 @@ use rtnlsim::wire::uapi::if_link::*;
 use rtnlsim::wire::uapi::netlink::*;
 use rtnlsim::wire::uapi::rtnetlink::*;
 use rtnlsim::wire::uapi::socket::*;
-use rtnlsim::{Config, Credentials, Errno, Kernel, RecvMeta, SockaddrNl};
+use rtnlsim::{Config, Credentials, Errno, Kernel, RecvMeta};
+
+#[path = "support/sockets.rs"]
+mod sockets;
+#[path = "support/wire.rs"]
+mod wire;
+
+use sockets::{addr, portid, route_socket};
+use wire::*;
 
 // ===========================================================================
 // Building requests
 // ===========================================================================
 
-const ACK: u16 = NLM_F_REQUEST | NLM_F_ACK;
-/// What `ip link add` sends.
-const ADD: u16 = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-const DUMP: u16 = NLM_F_REQUEST | NLM_F_DUMP;
-/// The ack of a successful request: header, error 0, the request's header.
-const ACK_LEN: usize = 36;
-
-fn align4(n: usize) -> usize {
-    (n + 3) & !3
-}
-
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let len = NLMSG_HDRLEN + payload.len();
-    let mut v = Vec::with_capacity(align4(len));
-    v.extend_from_slice(&(len as u32).to_ne_bytes());
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(&0u32.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize(align4(len), 0);
-    v
-}
-
-fn nla(ty: u16, data: &[u8]) -> Vec<u8> {
-    let len = 4 + data.len();
-    let mut v = Vec::with_capacity(align4(len));
-    v.extend_from_slice(&(len as u16).to_ne_bytes());
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(data);
-    v.resize(align4(len), 0);
-    v
-}
-
-fn nla_str(ty: u16, s: &str) -> Vec<u8> {
-    let mut d = s.as_bytes().to_vec();
-    d.push(0);
-    nla(ty, &d)
-}
-
-fn nla_u32(ty: u16, v: u32) -> Vec<u8> {
-    nla(ty, &v.to_ne_bytes())
-}
-
-/// `struct ifinfomsg{family 0, pad, type 0, index, flags, change}`.
-fn ifinfomsg(index: i32, flags: u32, change: u32) -> Vec<u8> {
-    let mut v = vec![0u8; 4];
-    v.extend_from_slice(&index.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&change.to_ne_bytes());
-    v
-}
-
-fn ifi(index: i32) -> Vec<u8> {
-    ifinfomsg(index, 0, 0)
-}
-
-/// A request about one link: ifinfomsg(index) and attributes.
-fn link_req(ty: u16, flags: u16, seq: u32, index: i32, attrs: &[u8]) -> Vec<u8> {
-    nlmsg(ty, flags, seq, &[ifi(index), attrs.to_vec()].concat())
-}
-
-/// RTM_NEWLINK of a veth pair, laid out as `ip link add NAME type veth peer
-/// name PEER` and the probes lay it out: ifinfomsg, IFNAME, `attrs`,
-/// LINKINFO{KIND "veth", DATA{PEER{ifinfomsg, IFNAME, `peer_attrs`}}}.
-fn veth_req(name: &str, peer: &str, flags: u16, seq: u32, attrs: &[u8], peer_attrs: &[u8]) -> Vec<u8> {
-    let peer_payload = [ifi(0), nla_str(IFLA_IFNAME, peer), peer_attrs.to_vec()].concat();
-    let data = nla(IFLA_INFO_DATA, &nla(VETH_INFO_PEER, &peer_payload));
-    let linkinfo = nla(IFLA_LINKINFO, &[nla_str(IFLA_INFO_KIND, "veth"), data].concat());
-    nlmsg(RTM_NEWLINK, flags, seq, &[ifi(0), nla_str(IFLA_IFNAME, name), attrs.to_vec(), linkinfo].concat())
-}
-
 /// RTM_NEWLINK of a kind without INFO_DATA (p_link_common.kind_req).
 fn kind_req(name: &str, kind: &str, flags: u16, seq: u32, attrs: &[u8]) -> Vec<u8> {
     let linkinfo = nla(IFLA_LINKINFO, &nla_str(IFLA_INFO_KIND, kind));
     nlmsg(RTM_NEWLINK, flags, seq, &[ifi(0), nla_str(IFLA_IFNAME, name), attrs.to_vec(), linkinfo].concat())
-}
-
-/// Bytes from a probe's hex dump (spaces ignored).
-fn hex(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
-    digits.chunks_exact(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect()
-}
-
-/// A kernel answer copied from a probe's `raw` lines, with its nlmsg_pid
-/// (bytes 12..16) replaced by the simulated requester's port id.
-fn kernel_bytes(raw: &str, portid: u32) -> Vec<u8> {
-    let mut v = hex(raw);
-    v[12..16].copy_from_slice(&portid.to_ne_bytes());
-    v
 }
 
 /// NLMSGERR_ATTR_MSG as netlink_ack writes it.
@@ -135,91 +57,6 @@ fn error_reply(req: &[u8], portid: u32, errno: Errno, tlvs: &[u8]) -> Vec<u8> {
 // ===========================================================================
 // Reading answers
 // ===========================================================================
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_ne_bytes([b[at], b[at + 1]])
-}
-
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_ne_bytes(b[at..at + 4].try_into().unwrap())
-}
-
-/// One message of a datagram.
-#[derive(Debug, Clone)]
-struct Msg {
-    ty: u16,
-    flags: u16,
-    seq: u32,
-    pid: u32,
-    /// The whole message, header included, without padding.
-    raw: Vec<u8>,
-}
-
-impl Msg {
-    fn payload(&self) -> &[u8] {
-        &self.raw[NLMSG_HDRLEN..]
-    }
-    fn errno(&self) -> i32 {
-        u32_at(self.payload(), 0) as i32
-    }
-    fn is_ack(&self, seq: u32) -> bool {
-        self.ty == NLMSG_ERROR && self.errno() == 0 && self.seq == seq && self.raw.len() == ACK_LEN
-    }
-}
-
-fn parse(d: &[u8]) -> Vec<Msg> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    while off + NLMSG_HDRLEN <= d.len() {
-        let len = u32_at(d, off) as usize;
-        assert!(len >= NLMSG_HDRLEN && off + len <= d.len(), "malformed datagram at {off}");
-        out.push(Msg {
-            ty: u16_at(d, off + 4),
-            flags: u16_at(d, off + 6),
-            seq: u32_at(d, off + 8),
-            pid: u32_at(d, off + 12),
-            raw: d[off..off + len].to_vec(),
-        });
-        off += align4(len);
-    }
-    assert_eq!(off, d.len(), "trailing bytes in datagram");
-    out
-}
-
-fn recv_with(s: &NetlinkSocket, size: usize) -> (Vec<u8>, RecvMeta) {
-    let mut buf = vec![0u8; size];
-    let meta = s.recvmsg(&mut buf, MSG_DONTWAIT).expect("recvmsg");
-    buf.truncate(meta.len);
-    (buf, meta)
-}
-
-/// Every datagram queued now (64 KiB reads).
-fn drain(s: &NetlinkSocket) -> Vec<(Vec<u8>, RecvMeta)> {
-    let mut out = Vec::new();
-    loop {
-        let mut buf = vec![0u8; 65536];
-        match s.recvmsg(&mut buf, MSG_DONTWAIT) {
-            Ok(meta) => {
-                buf.truncate(meta.len);
-                out.push((buf, meta));
-            }
-            Err(Errno::EAGAIN) => return out,
-            Err(e) => panic!("recvmsg: {e:?}"),
-        }
-    }
-}
-
-fn drain_msgs(s: &NetlinkSocket) -> Vec<Msg> {
-    drain(s).iter().flat_map(|(d, _)| parse(d)).collect()
-}
-
-/// The single datagram that answers `req`.
-fn transact_one(s: &NetlinkSocket, req: &[u8]) -> Vec<u8> {
-    s.send(req, 0).expect("send");
-    let mut got = drain(s);
-    assert_eq!(got.len(), 1, "expected one answer datagram, got {}", got.len());
-    got.remove(0).0
-}
 
 /// A link message (RTM_NEWLINK / RTM_DELLINK) taken apart.
 #[derive(Debug, Clone)]
@@ -332,22 +169,6 @@ fn veth_line(ty: &str, len: usize, seq: u32, pid: u32, index: i32, flags: u32, c
 // The machine and its sockets
 // ===========================================================================
 
-fn addr(pid: u32, groups: u32) -> SockaddrNl {
-    SockaddrNl::new(pid, groups)
-}
-
-fn portid(s: &NetlinkSocket) -> u32 {
-    s.getsockname().pid
-}
-
-/// A root NETLINK_ROUTE socket with NETLINK_EXT_ACK, bound to `groups` (a mask).
-fn route_socket(net: &NetRef, groups: u32) -> NetlinkSocket {
-    let s = net.socket(NETLINK_ROUTE).expect("socket");
-    s.setsockopt_int(SOL_NETLINK, NETLINK_EXT_ACK, 1).expect("NETLINK_EXT_ACK");
-    s.bind(&addr(0, groups)).expect("bind");
-    s
-}
-
 /// A listener on RTNLGRP_LINK and RTNLGRP_NSID, as the probes' listeners
 /// (their other groups carry no link messages).
 fn listener(net: &NetRef) -> NetlinkSocket {
@@ -429,7 +250,7 @@ impl Lab {
         Link::of(&got[0])
     }
     fn set_flags(&self, index: i32, flags: u32) -> Vec<Msg> {
-        self.ok(&nlmsg(RTM_NEWLINK, ACK, 2, &ifinfomsg(index, flags, IFF_UP)))
+        self.ok(&nlmsg(RTM_NEWLINK, ACK, 2, &ifinfomsg(0, index, flags, IFF_UP)))
     }
 }
 
@@ -720,15 +541,15 @@ fn changing_a_link_announces_each_change_once() {
     assert_eq!(lab.get(v0).u32(IFLA_TXQLEN), Some(700));
 
     // Up (peer down), with ECHO: one NEWLINK, change IFF_UP, nothing echoed.
-    let up = nlmsg(RTM_NEWLINK, ACK | NLM_F_ECHO, 1005, &ifinfomsg(v0, IFF_UP, IFF_UP));
+    let up = nlmsg(RTM_NEWLINK, ACK | NLM_F_ECHO, 1005, &ifinfomsg(0, v0, IFF_UP, IFF_UP));
     assert_eq!(step(up.clone()), [new(0x1003, IFF_UP, "v0r", 1280)]);
     assert_eq!(step(up), [], "a no-op up is only acked");
     // Renaming a link that is up is allowed on 6.18 (no EBUSY).
     assert_eq!(step(link_req(RTM_NEWLINK, ACK, 1022, v0, &nla_str(IFLA_IFNAME, "v0u"))), [new(0x1003, 0, "v0u", 1280)]);
     // SETLINK up+MTU: the MTU's NEWLINK first, then the flags'; ifi_change 0 takes ifi_flags whole.
-    let down = nlmsg(RTM_SETLINK, ACK, 3110, &ifinfomsg(v0, 0x1002, 0));
+    let down = nlmsg(RTM_SETLINK, ACK, 3110, &ifinfomsg(0, v0, 0x1002, 0));
     assert_eq!(step(down), [new(0x1002, IFF_UP, "v0u", 1280)]);
-    let up_mtu = nlmsg(RTM_SETLINK, ACK, 3109, &[ifinfomsg(v0, IFF_UP, IFF_UP), nla_u32(IFLA_MTU, 1400)].concat());
+    let up_mtu = nlmsg(RTM_SETLINK, ACK, 3109, &[ifinfomsg(0, v0, IFF_UP, IFF_UP), nla_u32(IFLA_MTU, 1400)].concat());
     assert_eq!(step(up_mtu), [new(0x1002, 0, "v0u", 1400), new(0x1003, IFF_UP, "v0u", 1400)]);
 }
 
@@ -1099,8 +920,8 @@ fn strict_link_dump_requests_are_refused_in_nlmsg_done() {
                 pid,
             ),
         ),
-        (5019, ifinfomsg(0, IFF_UP, 0), done(5019, header)),
-        (5020, ifinfomsg(0, 0, 1), done(5020, header)),
+        (5019, ifinfomsg(0, 0, IFF_UP, 0), done(5019, header)),
+        (5020, ifinfomsg(0, 0, 0, 1), done(5020, header)),
         (5021, hex("00000100 00000000 00000000 00000000"), done(5021, header)),
         (5023, hex("00010000 00000000 00000000 00000000"), done(5023, header)),
         (
@@ -1562,8 +1383,8 @@ fn strict_getlink_checks_its_request() {
     s.setsockopt_int(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1).unwrap();
     let pid = portid(&s);
     let cases = [
-        (ifinfomsg(s0, 1, 0), "Invalid values in header for get link request"),
-        (ifinfomsg(s0, 0, 1), "Invalid values in header for get link request"),
+        (ifinfomsg(0, s0, 1, 0), "Invalid values in header for get link request"),
+        (ifinfomsg(0, s0, 0, 1), "Invalid values in header for get link request"),
         (ifi(s0)[..8].to_vec(), "Invalid header for get link"),
         ([ifi(s0), nla_u32(IFLA_MTU, 1500)].concat(), "Unsupported attribute in get link request"),
     ];
@@ -1840,10 +1661,10 @@ fn creating_a_veth_up() {
     let lab = lab();
     let ua = uevent_listener(&lab.net);
     let up_req = |name: &str, peer: &str, seq: u32, peer_up: u32| {
-        let peer_payload = [ifinfomsg(0, peer_up, peer_up), nla_str(IFLA_IFNAME, peer)].concat();
+        let peer_payload = [ifinfomsg(0, 0, peer_up, peer_up), nla_str(IFLA_IFNAME, peer)].concat();
         let data = nla(IFLA_INFO_DATA, &nla(VETH_INFO_PEER, &peer_payload));
         let linkinfo = nla(IFLA_LINKINFO, &[nla_str(IFLA_INFO_KIND, "veth"), data].concat());
-        nlmsg(RTM_NEWLINK, ADD, seq, &[ifinfomsg(0, IFF_UP, IFF_UP), nla_str(IFLA_IFNAME, name), linkinfo].concat())
+        nlmsg(RTM_NEWLINK, ADD, seq, &[ifinfomsg(0, 0, IFF_UP, IFF_UP), nla_str(IFLA_IFNAME, name), linkinfo].concat())
     };
     let rest = |name: &str, oper: u8, link: i32| format!("name={name} operstate={oper} mtu=1500 link={link} carrier=0");
     assert_eq!(

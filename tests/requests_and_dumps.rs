@@ -39,7 +39,15 @@ use rtnlsim::wire::uapi::if_addr::*;
 use rtnlsim::wire::uapi::netlink::*;
 use rtnlsim::wire::uapi::rtnetlink::*;
 use rtnlsim::wire::uapi::socket::*;
-use rtnlsim::{Config, Credentials, Errno, Kernel, RecvMeta, SockaddrNl};
+use rtnlsim::{Credentials, Errno, Kernel, RecvMeta};
+
+#[path = "support/sockets.rs"]
+mod sockets;
+#[path = "support/wire.rs"]
+mod wire;
+
+use sockets::{addr, kernel, portid};
+use wire::{align4, i32_at, ifinfomsg, nlmsg, recv_with, u16_at, u32_at};
 
 /// A family with no handlers of its own in Linux or in the simulator.
 const TEST_FAMILY: u8 = 100;
@@ -53,44 +61,10 @@ const NLMSGERR_HDR: usize = NLMSG_HDRLEN + 4;
 // Building requests and reading answers
 // ===========================================================================
 
-fn kernel() -> Kernel {
-    Kernel::new(Config::default())
-}
-
-fn addr(pid: u32, groups: u32) -> SockaddrNl {
-    SockaddrNl::new(pid, groups)
-}
-
-fn align4(n: usize) -> usize {
-    (n + 3) & !3
-}
-
-/// A netlink message: header, payload, zero padding to NLMSG_ALIGN.
-fn nlmsg(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let len = NLMSG_HDRLEN + payload.len();
-    let mut v = Vec::with_capacity(align4(len));
-    v.extend_from_slice(&(len as u32).to_ne_bytes());
-    v.extend_from_slice(&ty.to_ne_bytes());
-    v.extend_from_slice(&flags.to_ne_bytes());
-    v.extend_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(&0u32.to_ne_bytes());
-    v.extend_from_slice(payload);
-    v.resize(align4(len), 0);
-    v
-}
-
 /// `struct ifaddrmsg{family, prefixlen, flags, scope, index}`.
 fn ifaddrmsg(family: u8, prefixlen: u8, index: u32) -> Vec<u8> {
     let mut v = vec![family, prefixlen, 0, 0];
     v.extend_from_slice(&index.to_ne_bytes());
-    v
-}
-
-/// `struct ifinfomsg{family, pad, type, index, flags, change}`.
-fn ifinfomsg(family: u8, index: i32) -> Vec<u8> {
-    let mut v = vec![family, 0, 0, 0];
-    v.extend_from_slice(&index.to_ne_bytes());
-    v.extend_from_slice(&[0; 8]);
     v
 }
 
@@ -109,18 +83,6 @@ fn answer(hexdump: &str, portid: u32) -> Vec<u8> {
     let mut v = hex(&hexdump.replace("PPPPPPPP", "00000000"));
     v[12..16].copy_from_slice(&portid.to_ne_bytes());
     v
-}
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_ne_bytes([b[at], b[at + 1]])
-}
-
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-fn i32_at(b: &[u8], at: usize) -> i32 {
-    u32_at(b, at) as i32
 }
 
 /// One message of a received datagram.
@@ -164,14 +126,6 @@ fn parse(d: &[u8]) -> Vec<Msg> {
     }
     assert_eq!(off, d.len(), "trailing bytes in datagram");
     out
-}
-
-/// One recvmsg(2) with a buffer of `size` bytes, without waiting.
-fn recv_with(s: &NetlinkSocket, size: usize) -> (Vec<u8>, RecvMeta) {
-    let mut buf = vec![0u8; size];
-    let meta = s.recvmsg(&mut buf, MSG_DONTWAIT).expect("recvmsg");
-    buf.truncate(meta.len);
-    (buf, meta)
 }
 
 /// Every datagram queued now, each with its metadata (64 KiB reads).
@@ -223,10 +177,6 @@ fn shape(dgrams: &[(Vec<u8>, RecvMeta)]) -> Vec<(usize, usize, bool)> {
             (d.len(), msgs.len() - done as usize, done)
         })
         .collect()
-}
-
-fn portid(s: &NetlinkSocket) -> u32 {
-    s.getsockname().pid
 }
 
 fn set_ext_ack(s: &NetlinkSocket, on: bool) {
@@ -697,7 +647,7 @@ fn doit_lookup_falls_back_to_pf_unspec_and_families_above_129_use_it() {
         let got = transact(&s, &nlmsg(RTM_GETANYCAST, NLM_F_REQUEST | NLM_F_ACK, seq, &[family, 0, 0, 0]));
         assert_eq!((got.len(), got[0].seq, got[0].errno()), (1, seq, 0), "family {family}");
     }
-    let got = transact(&s, &nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 7, &ifinfomsg(TEST_FAMILY, 1)));
+    let got = transact(&s, &nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 7, &ifinfomsg(TEST_FAMILY, 1, 0, 0)));
     assert_eq!(got[0].errno(), 0);
     assert_eq!(
         state.calls(),
@@ -899,10 +849,10 @@ fn a_second_dump_while_one_runs_is_ebusy_and_the_first_dump_ends_last() {
     let s = route_socket(&net);
     let me = portid(&s);
     let ra = NLM_F_REQUEST | NLM_F_ACK;
-    let mut batch = nlmsg(RTM_GETLINK, ra | NLM_F_DUMP, 1, &ifinfomsg(TEST_FAMILY, 0));
-    batch.extend(nlmsg(RTM_GETLINK, ra, 2, &ifinfomsg(TEST_FAMILY, 1)));
-    batch.extend(nlmsg(RTM_GETLINK, ra | NLM_F_DUMP, 3, &ifinfomsg(TEST_FAMILY, 0)));
-    batch.extend(nlmsg(RTM_GETLINK, ra, 4, &ifinfomsg(TEST_FAMILY, 999)));
+    let mut batch = nlmsg(RTM_GETLINK, ra | NLM_F_DUMP, 1, &ifinfomsg(TEST_FAMILY, 0, 0, 0));
+    batch.extend(nlmsg(RTM_GETLINK, ra, 2, &ifinfomsg(TEST_FAMILY, 1, 0, 0)));
+    batch.extend(nlmsg(RTM_GETLINK, ra | NLM_F_DUMP, 3, &ifinfomsg(TEST_FAMILY, 0, 0, 0)));
+    batch.extend(nlmsg(RTM_GETLINK, ra, 4, &ifinfomsg(TEST_FAMILY, 999, 0, 0)));
     s.send(&batch, 0).unwrap();
     let dgrams: Vec<Vec<Msg>> = drain(&s).iter().map(|(d, _)| parse(d)).collect();
     /// (type, flags, seq, len, errno) of each message.
@@ -956,11 +906,11 @@ fn root_alone_or_match_alone_starts_a_dump_but_atomic_alone_does_not() {
     k.rtnl_register(TEST_FAMILY, RTM_GETLINK, Some(getlink_doit), Some(fixed_dumpit), None).unwrap();
     let s = route_socket(&net);
     for (seq, flag) in [(16, NLM_F_ROOT), (17, NLM_F_MATCH)] {
-        let got = transact(&s, &nlmsg(RTM_GETLINK, NLM_F_REQUEST | flag, seq, &ifinfomsg(TEST_FAMILY, 1)));
+        let got = transact(&s, &nlmsg(RTM_GETLINK, NLM_F_REQUEST | flag, seq, &ifinfomsg(TEST_FAMILY, 1, 0, 0)));
         let kinds: Vec<(u16, u16, u32)> = got.iter().map(|m| (m.ty, m.flags, m.seq)).collect();
         assert_eq!(kinds, [(RTM_NEWADDR, NLM_F_MULTI, seq), (NLMSG_DONE, NLM_F_MULTI, seq)], "flag {flag:#x}");
     }
-    let got = transact(&s, &nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ATOMIC, 18, &ifinfomsg(TEST_FAMILY, 1)));
+    let got = transact(&s, &nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ATOMIC, 18, &ifinfomsg(TEST_FAMILY, 1, 0, 0)));
     let kinds: Vec<(u16, u16, u32)> = got.iter().map(|m| (m.ty, m.flags, m.seq)).collect();
     assert_eq!(kinds, [(RTM_NEWLINK, 0, 18)]);
     assert_eq!(state.calls(), ["getlink type=18 flags=0x401 family=100"]);
@@ -1073,7 +1023,7 @@ fn min_dump_alloc_raises_the_first_chunk() {
     state.dump_len.store(1001, SeqCst);
     k.rtnl_register(TEST_FAMILY, RTM_GETLINK, None, Some(fixed_dumpit), Some(calcit_5000)).unwrap();
     let s = route_socket(&net);
-    s.send(&nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1, &ifinfomsg(TEST_FAMILY, 0)), 0).unwrap();
+    s.send(&nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1, &ifinfomsg(TEST_FAMILY, 0, 0, 0)), 0).unwrap();
     let got = read_dump(&s, &[8192]);
     // 5000 / 76 = 65 messages; then max_recvmsg_len (8192) is larger and wins: 107
     // (936 = 8 × 107 + 80, DONE appended: no DUMP_SPLIT_NLM_DONE).
@@ -1103,7 +1053,7 @@ fn a_message_larger_than_the_chunk_ends_the_dump_with_emsgsize_unless_min_dump_a
     assert_eq!((got[0].ty, got[0].len, got[0].errno()), (NLMSG_DONE, 20, -90));
     // A fresh socket: the 64 KiB reads above raised this one's max_recvmsg_len for good.
     let s = route_socket(&net);
-    s.send(&nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 2, &ifinfomsg(TEST_FAMILY, 0)), 0).unwrap();
+    s.send(&nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 2, &ifinfomsg(TEST_FAMILY, 0, 0, 0)), 0).unwrap();
     let got = read_dump(&s, &[5000]);
     assert_eq!(shape(&got), [(4516, 1, false), (4536, 1, true)]);
 }

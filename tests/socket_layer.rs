@@ -13,18 +13,12 @@ use rtnlsim::kernel::{NetRef, NetlinkSocket};
 use rtnlsim::wire::uapi::netlink::*;
 use rtnlsim::wire::uapi::rtnetlink::*;
 use rtnlsim::wire::uapi::socket::*;
-use rtnlsim::{Config, Credentials, Errno, Kernel, SockaddrNl};
+use rtnlsim::{Config, Credentials, Errno, Kernel};
 
-/// The default task's pid (`Config::default().pid`), which autobind tries first.
-const PID: u32 = 1000;
+#[path = "support/sockets.rs"]
+mod sockets;
 
-fn kernel() -> Kernel {
-    Kernel::new(Config::default())
-}
-
-fn addr(pid: u32, groups: u32) -> SockaddrNl {
-    SockaddrNl::new(pid, groups)
-}
+use sockets::{addr, kernel, usersock, PID};
 
 /// A task without capabilities, like `setpriv --reuid=65534` in the probes.
 fn nobody() -> Credentials {
@@ -33,13 +27,6 @@ fn nobody() -> Credentials {
 
 fn sock_as(net: &NetRef, protocol: u32, cred: Credentials) -> NetlinkSocket {
     net.socket_as(SOCK_RAW, protocol as i32, cred).expect("socket")
-}
-
-/// A NETLINK_USERSOCK socket bound to an explicit port id.
-fn usersock(net: &NetRef, pid: u32) -> NetlinkSocket {
-    let s = net.socket(NETLINK_USERSOCK).expect("socket(NETLINK_USERSOCK)");
-    s.bind(&addr(pid, 0)).expect("bind");
-    s
 }
 
 /// NETLINK_LIST_MEMBERSHIPS with a buffer of `len` bytes: (returned length, words copied).
