@@ -1,6 +1,7 @@
 //! Request dispatch through the simulated kernel, measured with criterion.
 //!
-//! Each case is one request round trip on a bound NETLINK_ROUTE socket, the
+//! Every case's answer is checked once before it is timed. Each case is one
+//! request round trip on a bound NETLINK_ROUTE socket, the
 //! way a client does it: `send` (which runs `netlink_sendmsg →
 //! netlink_unicast → rtnetlink_rcv → netlink_rcv_skb → rtnetlink_rcv_msg →
 //! handler` on this thread) and, where the kernel answers, one `recv` into a
@@ -8,9 +9,9 @@
 //! their disabled-callsite check.
 //!
 //! - `noop`: NLMSG_NOOP without NLM_F_ACK — netlink_rcv_skb skips it, nothing
-//!   is queued: the floor of a round trip.
+//!   is queued: a one-way send, the floor under every request.
 //! - `eopnotsupp_ack`: type 124 (> RTM_MAX): `rtnetlink_rcv_msg` refuses it
-//!   and `netlink_ack` queues the error, which is received.
+//!   and `netlink_ack` queues the 52-byte error, which is received.
 //! - `getlink_lo`: RTM_GETLINK doit for ifindex 1 with RTEXT_FILTER_SKIP_STATS,
 //!   answered with one 1100-byte RTM_NEWLINK built by `rtnl_fill_ifinfo`.
 //! - `setlink_mtu`: RTM_NEWLINK changing a veth's MTU back and forth under
@@ -20,7 +21,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use rtnlsim::wire::uapi::if_link::{IFLA_EXT_MASK, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU};
 use rtnlsim::wire::uapi::if_link::{IFLA_IFNAME, VETH_INFO_PEER};
-use rtnlsim::wire::uapi::netlink::{NLMSG_NOOP, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST};
+use rtnlsim::wire::uapi::netlink::{NLMSG_ERROR, NLMSG_NOOP, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST};
 use rtnlsim::wire::uapi::rtnetlink::{RTEXT_FILTER_SKIP_STATS, RTM_GETLINK, RTM_NEWLINK};
 use rtnlsim::wire::SkBuff;
 use rtnlsim::{Config, Kernel, NetlinkSocket, SockaddrNl};
@@ -37,6 +38,23 @@ fn request(ty: u16, flags: u16, index: i32, attrs: impl FnOnce(&mut SkBuff)) -> 
     skb.into_vec()
 }
 
+/// One request's answer, checked before anything is timed: the type of its
+/// first message and, for NLMSG_ERROR, the error, so that a regression
+/// cannot turn a case into a cheaper error path unnoticed.
+fn expect_answer(s: &NetlinkSocket, req: &[u8], ty: u16, errno: i32, len: Option<usize>) -> Vec<u8> {
+    s.send(req, 0).expect("send");
+    let (d, _) = s.recv_datagram(0).expect("an answer");
+    let got_ty = u16::from_ne_bytes([d[4], d[5]]);
+    assert_eq!(got_ty, ty, "answer type");
+    if ty == NLMSG_ERROR {
+        assert_eq!(i32::from_ne_bytes([d[16], d[17], d[18], d[19]]), errno, "answer errno");
+    }
+    if let Some(len) = len {
+        assert_eq!(d.len(), len, "answer length");
+    }
+    d
+}
+
 fn socket(k: &Kernel) -> NetlinkSocket {
     let s = k.init_net().socket(ROUTE).expect("socket");
     s.bind(&SockaddrNl::new(0, 0)).expect("bind");
@@ -51,9 +69,13 @@ fn dispatch(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
 
     let noop = request(NLMSG_NOOP, NLM_F_REQUEST, 0, |_| {});
+    s.send(&noop, 0).expect("send");
+    assert_eq!(s.queued(), 0, "a NOOP without ACK is answered by nothing");
     g.bench_function("noop", |b| b.iter(|| s.send(black_box(&noop), 0).expect("send")));
 
     let bad = request(124, NLM_F_REQUEST, 0, |_| {});
+    // The error copies the whole 32-byte request: 16 + 4 + 32 bytes.
+    expect_answer(&s, &bad, NLMSG_ERROR, -95, Some(52));
     g.bench_function("eopnotsupp_ack", |b| {
         b.iter(|| {
             s.send(black_box(&bad), 0).expect("send");
@@ -64,6 +86,7 @@ fn dispatch(c: &mut Criterion) {
     let getlink = request(RTM_GETLINK, NLM_F_REQUEST, 1, |skb| {
         skb.nla_put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS).expect("room");
     });
+    expect_answer(&s, &getlink, RTM_NEWLINK, 0, Some(1100));
     g.bench_function("getlink_lo", |b| {
         b.iter(|| {
             s.send(black_box(&getlink), 0).expect("send");
@@ -83,15 +106,20 @@ fn dispatch(c: &mut Criterion) {
         skb.nla_nest_end(data);
         skb.nla_nest_end(li);
     });
-    s.send(&create, 0).expect("create v0");
-    s.recv(&mut buf, 0).expect("ack");
-    let v0 = 3; // the peer registers first (ifindex 2), then v0
+    expect_answer(&s, &create, NLMSG_ERROR, 0, None);
+    let by_name = request(RTM_GETLINK, NLM_F_REQUEST, 0, |skb| {
+        skb.nla_put_string(IFLA_IFNAME, "v0").expect("room");
+    });
+    let v0_msg = expect_answer(&s, &by_name, RTM_NEWLINK, 0, None);
+    let v0 = i32::from_ne_bytes([v0_msg[20], v0_msg[21], v0_msg[22], v0_msg[23]]);
     let mtu = |m: u32| {
         request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, v0, move |skb| {
             skb.nla_put_u32(IFLA_MTU, m).expect("room");
         })
     };
     let (a, b2) = (mtu(1400), mtu(1500));
+    expect_answer(&s, &a, NLMSG_ERROR, 0, None);
+    expect_answer(&s, &b2, NLMSG_ERROR, 0, None);
     let mut flip = false;
     g.bench_function("setlink_mtu", |b| {
         b.iter(|| {

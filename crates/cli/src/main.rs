@@ -57,8 +57,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before any kernel code runs, so that no callsite caches "not traced".
+    rtnlsim_cli::trace::install();
     // `-force` is spelled as ip spells it.
-    let args = std::env::args().map(|a| if a == "-force" { "--force".to_string() } else { a });
+    // Arguments that are not UTF-8 are taken as lossily converted text, as
+    // ip's own words would be: never a panic.
+    let args = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).map(|a| {
+        if a == "-force" {
+            "--force".to_string()
+        } else {
+            a
+        }
+    });
     let cli = Cli::parse_from(args);
     match cli.command {
         Command::Demo { trace, tour } => {
@@ -77,15 +87,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Run { trace, decode, seed, force, file } => {
-            let mut script = String::new();
+            // A script that is not UTF-8 is read lossily, as ip reads bytes.
+            let mut bytes = Vec::new();
             let read = if file == "-" {
-                std::io::stdin().read_to_string(&mut script)
+                std::io::stdin().read_to_end(&mut bytes).map(|_| ())
             } else {
-                std::fs::read_to_string(&file).map(|s| {
-                    script = s;
-                    0
-                })
+                std::fs::read(&file).map(|b| bytes = b)
             };
+            let script = String::from_utf8_lossy(&bytes).into_owned();
             if let Err(e) = read {
                 let e = e.raw_os_error().map(nlwire::Errno).map(ip::utils::strerror).unwrap_or_else(|| e.to_string());
                 eprintln!("Cannot open file \"{file}\" for reading: {e}");

@@ -59,9 +59,11 @@ pub struct CallTree {
     next_id: AtomicU64,
 }
 
-/// Whether the global call tree is installed (`None`: another global
-/// subscriber was there first, and scoped subscribers are the fallback).
-fn global() -> bool {
+/// Installs the call tree as the process's global subscriber, once; false
+/// when another global subscriber was there first (scoped subscribers are
+/// then the fallback). Programs call it before any kernel code runs
+/// (`main` does); [`with_trace`] calls it too.
+pub fn install() -> bool {
     static INSTALLED: OnceLock<bool> = OnceLock::new();
     *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(CallTree { next_id: AtomicU64::new(1) }).is_ok())
 }
@@ -197,7 +199,11 @@ fn traced<T>(out: Sink, hidden_roots: &'static [&'static str], f: impl FnOnce() 
         }
     }
     let _restore = Restore(Some(previous));
-    if global() {
+    if install() {
+        // A callsite that registered while the subscriber was being
+        // installed, on another thread, may have cached "never"
+        // (tokio-rs/tracing#2874): ask every callsite again.
+        tracing::callsite::rebuild_interest_cache();
         f()
     } else {
         // Another global subscriber was there first (an embedding program's):

@@ -73,10 +73,7 @@ fn what_makes_ip_exit_ends_the_script_even_with_force() {
 fn decode_and_trace_show_the_requests_and_the_same_bytes_every_run() {
     let script = "netns add blue\n-n blue link show\n-j link show lo\n";
     let opts = RunOptions { decode: true, trace: true, force: true, name: "s".into() };
-    // tracing caches each call site's interest when it is first hit; a test
-    // running on another thread at that moment can leave it unset until the
-    // next subscriber is made. A first run gets every call site registered.
-    let _ = run(script, opts.clone());
+    // The first run is compared too: it is what a user of --trace gets.
     let a = run(script, opts.clone());
     let b = run(script, opts);
     assert_eq!(a, b, "two runs must print the same bytes");
@@ -125,4 +122,30 @@ fn the_binary_takes_ips_dash_force_and_reads_standard_input() {
         "Cannot open file \"/nonexistent/script\" for reading: No such file or directory\n"
     );
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// Every `rtnlsim run --trace` is a first run in its process: the binary
+/// run twice prints the same call tree, with the request path in it.
+#[test]
+fn the_binary_traces_from_its_first_request() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let once = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rtnlsim"))
+            .args(["run", "--trace", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("rtnlsim");
+        child.stdin.take().expect("stdin").write_all(b"link show lo\n").expect("script");
+        let out = child.wait_with_output().expect("output");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let a = once();
+    assert_eq!(a, once(), "two processes print the same trace");
+    for f in ["netlink_sendmsg", "netlink_unicast_kernel", "rtnetlink_rcv_msg ty=RTM_GETLINK", "rtnl_getlink"] {
+        assert!(a.contains(f), "no {f} in:\n{a}");
+    }
 }

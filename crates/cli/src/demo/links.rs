@@ -163,6 +163,12 @@ const RTNL_FLAG_BULK_DEL_SUPPORTED: u32 = 1 << 1;
 const RTNL_FLAG_DUMP_UNLOCKED: u32 = 1 << 2;
 const RTNL_FLAG_DUMP_SPLIT_NLM_DONE: u32 = 1 << 3;
 
+/// The handler table of a kernel, one line a filled cell, as the demo and
+/// the book print it.
+pub fn handler_table(k: &Kernel) -> String {
+    k.rtnl_handlers().iter().map(|e| handler_line(e).trim_end().to_string() + "\n").collect()
+}
+
 fn handler_line(e: &RtnlHandlerEntry) -> String {
     let family = match e.protocol {
         0 => "PF_UNSPEC".to_string(),
@@ -179,7 +185,7 @@ fn handler_line(e: &RtnlHandlerEntry) -> String {
     if e.calcit {
         parts.push("calcit");
     }
-    format!("{family:<10} {:<14} {:<20} {}", decode::type_name(e.msgtype), parts.join("+"), flag_names(e.flags))
+    format!("{family:<10} {:<15} {:<20} {}", decode::type_name(e.msgtype), parts.join("+"), flag_names(e.flags))
 }
 
 /// Runs the tour, writing to `w`; with `trace_all` every step prints its
@@ -220,9 +226,19 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     for l in k.proc_net_netlink(&init).lines() {
         out.line(format!("    {l}"));
     }
+    let probe = init.socket(NETLINK_ROUTE).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut getlink = SkBuff::with_tailroom(64);
+    if let Some(nlh) = getlink.nlmsg_put(0, 1, RTM_GETLINK, 16, NLM_F_REQUEST) {
+        getlink.nlmsg_data_mut(nlh)[..16].copy_from_slice(&ifinfomsg(1, 0, 0));
+        getlink.nlmsg_end(nlh);
+    }
+    let _ = probe.send(getlink.data(), 0);
+    out.line("  loopback_net_init registered lo; RTM_GETLINK for ifindex 1 answers:");
+    show_summaries(&mut out, "   ", &probe);
+    probe.close();
     out.line("  The rtnetlink handler table rtnl_register filled, [protocol][msgtype]:");
-    for e in k.rtnl_handlers() {
-        out.line(format!("    {}", handler_line(&e)));
+    for l in handler_table(&k).lines() {
+        out.line(format!("    {l}"));
     }
 
     out.title("2. ip netns add blue");

@@ -29,14 +29,19 @@ pub struct IplinkReq {
     nlh: NlMsgStart,
     /// The family header, written into the message by [`IplinkReq::finish`].
     pub i: IfInfoMsgRepr,
+    /// An attribute did not fit in `struct iplink_req`'s 1024-byte buffer.
+    pub exceeded: bool,
 }
+
+/// `sizeof(struct iplink_req)`: nlmsghdr, ifinfomsg and `char buf[1024]`.
+pub const IPLINK_REQ_MAXLEN: usize = NLMSG_HDRLEN + IfInfoMsgRepr::LEN + 1024;
 
 impl IplinkReq {
     pub fn new(ty: u16, flags: u16, family: u8) -> Self {
-        let mut skb = SkBuff::with_tailroom(NLMSG_HDRLEN + IfInfoMsgRepr::LEN + 1024);
+        let mut skb = SkBuff::with_tailroom(IPLINK_REQ_MAXLEN);
         // Room for the header and ifinfomsg was just reserved.
         let nlh = skb.nlmsg_put(0, 0, ty, IfInfoMsgRepr::LEN, flags).unwrap_or_else(|| unreachable!());
-        IplinkReq { skb, nlh, i: IfInfoMsgRepr { family, ..Default::default() } }
+        IplinkReq { skb, nlh, i: IfInfoMsgRepr { family, ..Default::default() }, exceeded: false }
     }
 
     /// `n->nlmsg_flags`.
@@ -46,40 +51,62 @@ impl IplinkReq {
 
     /// `addattr32`.
     pub fn put_u32(&mut self, ty: u16, v: u32) {
-        let _ = self.skb.nla_put_u32(ty, v);
+        let r = self.skb.nla_put_u32(ty, v);
+        self.note(r);
     }
 
     /// `addattr8`.
     pub fn put_u8(&mut self, ty: u16, v: u8) {
-        let _ = self.skb.nla_put_u8(ty, v);
+        let r = self.skb.nla_put_u8(ty, v);
+        self.note(r);
     }
 
     /// `addattr16`.
     pub fn put_u16(&mut self, ty: u16, v: u16) {
-        let _ = self.skb.nla_put_u16(ty, v);
+        let r = self.skb.nla_put_u16(ty, v);
+        self.note(r);
     }
 
     /// `addattr_l`: the bytes as given.
     pub fn put(&mut self, ty: u16, data: &[u8]) {
-        let _ = self.skb.nla_put(ty, data);
+        let r = self.skb.nla_put(ty, data);
+        self.note(r);
     }
 
     /// `addattr_l(…, s, strlen(s) + 1)`: the string and its NUL.
     pub fn put_strz(&mut self, ty: u16, s: &str) {
-        let _ = self.skb.nla_put_string(ty, s);
+        let r = self.skb.nla_put_string(ty, s);
+        self.note(r);
+    }
+
+    /// Remembers that an `addattr*` did not fit.
+    fn note<E>(&mut self, r: Result<(), E>) {
+        self.exceeded |= r.is_err();
     }
 
     /// `addattr_nest`: iproute2 does not set `NLA_F_NESTED`. Returns where the nest starts.
     pub fn nest(&mut self, ty: u16) -> usize {
         let at = self.skb.len();
-        let _ = self.skb.nla_put(ty, &[]);
+        let r = self.skb.nla_put(ty, &[]);
+        self.note(r);
         at
     }
 
-    /// `addattr_nest_end`.
+    /// `addattr_nest_end`: the nest's length, if its header was written.
     pub fn nest_end(&mut self, at: usize) {
-        let len = (self.skb.len() - at) as u16;
-        self.skb.data_mut()[at..at + 2].copy_from_slice(&len.to_ne_bytes());
+        let len = self.skb.len().saturating_sub(at);
+        if let (Some(head), Ok(len)) = (self.skb.data_mut().get_mut(at..at + 2), u16::try_from(len)) {
+            if len >= 4 {
+                head.copy_from_slice(&len.to_ne_bytes());
+            }
+        }
+    }
+
+    /// `addattr_l`'s complaint when the buffer is full. iproute2 prints it
+    /// for every attribute that does not fit and sends what did; this
+    /// client prints it once and sends nothing.
+    pub fn exceeded_message(&self) -> Option<String> {
+        self.exceeded.then(|| format!("addattr_l ERROR: message exceeded bound of {IPLINK_REQ_MAXLEN}\n"))
     }
 
     /// The finished message: the family header written in, `nlmsg_len` set.
@@ -638,6 +665,10 @@ impl Ip<'_> {
             req.nest_end(linkinfo);
         } else if flags & NLM_F_CREATE != 0 {
             self.err.push_str("Not enough information: \"type\" argument is required\n");
+            return Ok(-1);
+        }
+        if let Some(m) = req.exceeded_message() {
+            self.err.push_str(&m);
             return Ok(-1);
         }
         let index = req.i.index as u32;

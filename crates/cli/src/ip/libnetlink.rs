@@ -192,7 +192,7 @@ impl RtnlHandle {
                         nl_dump_ext_ack(&h, err);
                         return Ok(if want_answer { Some(msg.to_vec()) } else { None });
                     }
-                    self.errno = Errno(-e.error());
+                    self.errno = Errno(e.error().wrapping_neg());
                     if show_err {
                         rtnl_talk_error(&h, err);
                     }
@@ -291,7 +291,7 @@ impl RtnlHandle {
         }
         let len = i32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
         if len < 0 {
-            self.errno = Errno(-len);
+            self.errno = Errno(len.wrapping_neg());
             // check for any messages returned from kernel
             if nl_dump_ext_ack_done(&p[4..], len, err) {
                 return Err(Flow::Fail(len));
@@ -311,7 +311,7 @@ impl RtnlHandle {
         match NlMsgErr::new_checked(h.payload(), h.nlmsg_flags()) {
             Err(_) => err.push_str("ERROR truncated\n"),
             Ok(e) => {
-                self.errno = Errno(-e.error());
+                self.errno = Errno(e.error().wrapping_neg());
                 if !self.suppress_nlerr {
                     perror(err, "RTNETLINK answers", self.errno);
                 }
@@ -453,7 +453,7 @@ fn rtnl_talk_error(h: &NlMsgHdr<&[u8]>, err: &mut String) {
         return;
     }
     let Ok(e) = NlMsgErr::new_checked(h.payload(), h.nlmsg_flags()) else { return };
-    err.push_str(&format!("RTNETLINK answers: {}\n", strerror(Errno(-e.error()))));
+    err.push_str(&format!("RTNETLINK answers: {}\n", strerror(Errno(e.error().wrapping_neg()))));
 }
 
 #[cfg(test)]

@@ -30,7 +30,8 @@ impl Ip<'_> {
         let data = req.nest(VETH_INFO_PEER);
         // n->nlmsg_len += sizeof(struct ifinfomsg): a zeroed peer header, filled in below.
         let peer_at = req.skb.len();
-        let _ = req.skb.put(IfInfoMsgRepr::LEN);
+        let peer_room = req.skb.put(IfInfoMsgRepr::LEN).is_ok();
+        req.exceeded |= !peer_room;
 
         let mut kind = None;
         let err = self.iplink_parse(&args[1..], req, &mut kind)?;
@@ -43,7 +44,9 @@ impl Ip<'_> {
 
         // Only index, flags and change are copied: family and type stay zero.
         let peer = IfInfoMsgRepr { index: req.i.index, flags: req.i.flags, change: req.i.change, ..Default::default() };
-        peer.emit(&mut req.skb.data_mut()[peer_at..peer_at + IfInfoMsgRepr::LEN]);
+        if let Some(hdr) = req.skb.data_mut().get_mut(peer_at..peer_at + IfInfoMsgRepr::LEN).filter(|_| peer_room) {
+            peer.emit(hdr);
+        }
         (req.i.flags, req.i.change, req.i.index) = saved;
 
         req.nest_end(data);
