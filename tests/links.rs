@@ -1723,3 +1723,103 @@ fn dummy_links_follow_the_driver_source() {
         [(RTM_NEWLINK, 0x41), (RTM_DELLINK, !0)]
     );
 }
+
+// ===========================================================================
+// Review regressions: names as bytes, target namespaces, ids, descriptors
+// ===========================================================================
+
+/// `__dev_alloc_name` tests the byte after '%': "%é" and "x%\xff" are
+/// EINVAL (Linux: `p[1] != 'd'`), never a panic on a character boundary;
+/// VT is whitespace to the kernel's `isspace`.
+#[test]
+fn odd_bytes_in_names_are_einval_not_a_crash() {
+    let lab = lab();
+    for (seq, name) in [(1u32, &b"%\xc3\xa9\0"[..]), (2, b"x%\xff\0"), (3, b"a\x0bb\0")] {
+        let kind = nla(IFLA_LINKINFO, &nla_str(IFLA_INFO_KIND, "dummy"));
+        let req = link_req(RTM_NEWLINK, ADD, seq, 0, &[nla(IFLA_IFNAME, name), kind].concat());
+        let got = lab.fails(&req);
+        assert_eq!(i32_at(&got, 16), -Errno::EINVAL.0, "name {name:?}");
+    }
+    // A rename to such a name is refused the same way, and the link keeps its name.
+    let (v0, _) = lab.veth("v0", "v1");
+    let got = lab.fails(&link_req(RTM_NEWLINK, ACK, 4, v0, &nla(IFLA_IFNAME, b"v%\xc3\xa9\0")));
+    assert_eq!(i32_at(&got, 16), -Errno::EINVAL.0);
+    assert_eq!(lab.get(v0).name(), "v0");
+}
+
+/// Naming an nsid, RTM_NEWNSID with NETNSA_FD and NETNSA_NSID.
+fn newnsid(fd: i32, id: i32) -> Vec<u8> {
+    let mut p = vec![0u8; 4]; // rtgenmsg, padded
+    p.extend(nla_u32(3, fd as u32)); // NETNSA_FD
+    p.extend(nla_u32(1, id as u32)); // NETNSA_NSID
+    nlmsg(RTM_NEWNSID, ACK, 50, &p)
+}
+
+/// `rtnl_get_net_ns_capable`: reading another namespace through
+/// IFLA_TARGET_NETNSID needs CAP_NET_ADMIN (EACCES), in a doit and in a
+/// dump; an id nobody has is EINVAL.
+#[test]
+fn target_netnsid_needs_cap_net_admin() {
+    let lab = lab();
+    let blue = lab.k.netns_add("blue").unwrap();
+    let got = lab.ask(&newnsid(blue.ns_fd(), 5));
+    assert!(got.len() == 1 && got[0].is_ack(50), "{:?}", lines(&got));
+    let user = lab.net.socket_as(SOCK_RAW, NETLINK_ROUTE as i32, Credentials::user(2000, 65534)).unwrap();
+    user.bind(&addr(0, 0)).unwrap();
+    let get = link_req(RTM_GETLINK, NLM_F_REQUEST, 60, 1, &nla_u32(IFLA_TARGET_NETNSID, 5));
+    assert_eq!(i32_at(&transact_one(&user, &get), 16), -Errno::EACCES.0);
+    // The privileged requester reads blue's lo.
+    let got = lab.ask(&get);
+    assert_eq!((got.len(), Link::of(&got[0]).name()), (1, "lo".into()));
+    let nosuch = link_req(RTM_GETLINK, NLM_F_REQUEST, 61, 1, &nla_u32(IFLA_TARGET_NETNSID, 9));
+    assert_eq!(i32_at(&transact_one(&lab.req, &nosuch), 16), -Errno::EINVAL.0);
+    // A dump: the refusal is NLMSG_DONE's errno.
+    user.send(&nlmsg(RTM_GETLINK, DUMP, 62, &[ifi(0), nla_u32(IFLA_TARGET_NETNSID, 5)].concat()), 0).unwrap();
+    let got = drain_msgs(&user);
+    assert_eq!(got.iter().map(|m| (m.ty, m.errno())).collect::<Vec<_>>(), vec![(NLMSG_DONE, -Errno::EACCES.0)]);
+}
+
+/// 6.18's `alloc_netid` has no `net_eq` check: a namespace can be numbered
+/// in itself, and RTM_GETNSID then answers that id.
+#[test]
+fn a_namespace_can_get_an_id_for_itself() {
+    let lab = lab();
+    let got = lab.ask(&newnsid(lab.net.ns_fd(), 7));
+    assert!(got.len() == 1 && got[0].is_ack(50), "{:?}", lines(&got));
+    let mut p = vec![0u8; 4];
+    p.extend(nla_u32(3, lab.net.ns_fd() as u32));
+    let got = lab.ask(&nlmsg(RTM_GETNSID, NLM_F_REQUEST, 51, &p));
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].ty, i32_at(got[0].payload(), 8)), (RTM_NEWNSID, 7), "NETNSA_NSID 7");
+}
+
+/// A namespace descriptor is never handed out again: once its namespace
+/// is gone, IFLA_NET_NS_FD with it is EBADF, not a newer namespace.
+#[test]
+fn a_dead_namespaces_descriptor_names_nothing() {
+    let lab = lab();
+    let red = lab.k.netns_add("red").unwrap();
+    let old = red.ns_fd();
+    drop(red);
+    lab.k.netns_del("red").unwrap();
+    let green = lab.k.netns_add("green").unwrap();
+    assert_ne!(green.ns_fd(), old);
+    let (v0, _) = lab.veth("v0", "v1");
+    let got = lab.fails(&link_req(RTM_NEWLINK, ACK, 70, v0, &nla_u32(IFLA_NET_NS_FD, old as u32)));
+    assert_eq!(i32_at(&got, 16), -Errno::EBADF.0);
+}
+
+/// `do_setlink` returns at once when the namespace move fails: a bridge
+/// cannot move (netns-immutable), and a request that also carried
+/// IFLA_INFO_DATA announces nothing.
+#[test]
+fn a_failed_move_announces_nothing() {
+    let lab = lab();
+    let blue = lab.k.netns_add("blue").unwrap();
+    let br = lab.ok(&kind_req("br0", "bridge", ADD, 80, &[]));
+    let br0 = Link::of(br.iter().find(|m| m.ty == RTM_NEWLINK && Link::of(m).name() == "br0").unwrap()).index;
+    let linkinfo = nla(IFLA_LINKINFO, &[nla_str(IFLA_INFO_KIND, "bridge"), nla(IFLA_INFO_DATA, &[])].concat());
+    let req = link_req(RTM_NEWLINK, ACK, 81, br0, &[linkinfo, nla_u32(IFLA_NET_NS_FD, blue.ns_fd() as u32)].concat());
+    let got = lab.fails(&req);
+    assert_eq!(i32_at(&got, 16), -Errno::EINVAL.0);
+}

@@ -82,6 +82,8 @@ pub struct Globals {
     pub lweventlist: Mutex<Vec<Weak<NetDevice>>>,
     /// Simulated namespace file descriptors (IFLA_NET_NS_FD, NETNSA_FD).
     pub ns_fds: Mutex<Vec<(i32, Weak<Net>)>>,
+    /// The next simulated namespace descriptor (from `NS_FD_BASE`), never reused.
+    pub ns_fd_next: std::sync::atomic::AtomicI32,
     /// `init_net`.
     pub init_net: OnceLock<Weak<Net>>,
     /// `num_possible_cpus()`: veth makes one queue per CPU.
@@ -106,6 +108,7 @@ impl Globals {
             af_ops: RwLock::new(Vec::new()),
             lweventlist: Mutex::new(Vec::new()),
             ns_fds: Mutex::new(Vec::new()),
+            ns_fd_next: std::sync::atomic::AtomicI32::new(0),
             init_net: OnceLock::new(),
             nr_cpus,
             rng: Mutex::new(seed),

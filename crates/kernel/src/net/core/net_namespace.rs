@@ -466,7 +466,7 @@ pub(crate) fn rtnl_net_newid(skb: &NetlinkRcvSkb<'_>, nlh: &[u8], extack: &mut E
             extack.set_msg_attr(nla.bytes_ref(), "Peer netns already has a nsid assigned");
             return Err(Errno::EEXIST);
         }
-        alloc_netid(&mut ids, net, &peer, nsid)
+        alloc_netid(&mut ids, &peer, nsid)
     };
     match err {
         Ok(id) => {
@@ -482,12 +482,9 @@ pub(crate) fn rtnl_net_newid(skb: &NetlinkRcvSkb<'_>, nlh: &[u8], extack: &mut E
 }
 
 /// `alloc_netid`: `idr_alloc` of `reqid` (or, when negative, the lowest free
-/// id); ENOSPC when `reqid` is taken, EINVAL for a namespace itself.
-fn alloc_netid(ids: &mut BTreeMap<i32, Weak<Net>>, net: &Net, peer: &Arc<Net>, reqid: i32) -> Result<i32, Errno> {
-    if std::ptr::eq(net, Arc::as_ptr(peer)) {
-        // net_eq(net, peer): a namespace is never numbered in itself.
-        return Err(Errno::EINVAL);
-    }
+/// id); ENOSPC when `reqid` is taken. A namespace may be numbered in itself,
+/// as 6.18's `alloc_netid` allows.
+fn alloc_netid(ids: &mut BTreeMap<i32, Weak<Net>>, peer: &Arc<Net>, reqid: i32) -> Result<i32, Errno> {
     let id = if reqid >= 0 {
         if ids.contains_key(&reqid) {
             return Err(Errno::ENOSPC);
@@ -551,10 +548,12 @@ pub(crate) fn rtnl_net_getid(skb: &NetlinkRcvSkb<'_>, nlh: &[u8], extack: &mut E
 }
 
 /// `rtnl_get_net_ns_capable`: the namespace `id` names, which the requester
-/// must administer (EINVAL for no such id, EACCES without CAP_NET_ADMIN).
+/// must administer (`sk_ns_capable`: the socket's opener and the current
+/// task both hold CAP_NET_ADMIN) — EINVAL for no such id, EACCES without.
 pub(crate) fn rtnl_get_net_ns_capable(skb: &NetlinkRcvSkb<'_>, id: i32) -> Result<Arc<Net>, Errno> {
     let net = get_net_ns_by_id(skb.net(), id).ok_or(Errno::EINVAL)?;
-    if !crate::net::netlink::af_netlink::netlink_ns_capable(skb, crate::cred::CAP_NET_ADMIN) {
+    let cap = crate::cred::CAP_NET_ADMIN;
+    if !(skb.sk.file_creds().capable(cap) && skb.sk.task_creds().capable(cap)) {
         return Err(Errno::EACCES);
     }
     Ok(net)
@@ -660,7 +659,9 @@ impl NetRef {
         if let Some((f, _)) = fds.iter().find(|(_, w)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(self.arc()))) {
             return *f;
         }
-        let fd = fds.iter().map(|(f, _)| *f).max().map_or(NS_FD_BASE, |m| m + 1);
+        // Never a number a dead namespace had: a stale descriptor must not
+        // name a newer namespace.
+        let fd = NS_FD_BASE + self.globals.ns_fd_next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         fds.push((fd, Arc::downgrade(self.arc())));
         fd
     }

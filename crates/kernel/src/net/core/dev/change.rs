@@ -270,11 +270,13 @@ pub fn dev_change_net_namespace(
             extack.set_msg("An interface with the same name exists in the target netns");
             return Err(Errno::EEXIST);
         };
+        // dev_prep_valid_name(net, dev, pat, new_name, EEXIST): EINVAL for a
+        // bad pattern, ENFILE when a template has no number left.
         match dev_get_valid_name(net, pat) {
             Ok(n) => new_name = Some(n),
-            Err(_) => {
+            Err(e) => {
                 extack.set_msg_fmt(format!("Unable to use '{pat}' for the new interface name in the target netns"));
-                return Err(Errno::EEXIST);
+                return Err(e);
             }
         }
     }

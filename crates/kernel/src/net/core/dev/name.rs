@@ -6,12 +6,15 @@ use crate::Errno;
 use nlwire::uapi::if_::IFNAMSIZ;
 
 /// `dev_valid_name`: non-empty, shorter than IFNAMSIZ, not "." or "..",
-/// and no '/', ':' or whitespace.
+/// and no '/', ':' or byte the kernel's `isspace` knows (the ASCII ones, VT
+/// included, and Latin-1's 0xA0). Names are UTF-8 here: a name whose bytes
+/// were not (U+FFFD after the lossy conversion) is refused, where Linux
+/// would keep the raw bytes (docs/divergences.md).
 pub fn dev_valid_name(name: &str) -> bool {
-    if name.is_empty() || name.len() >= IFNAMSIZ || name == "." || name == ".." {
+    if name.is_empty() || name.len() >= IFNAMSIZ || name == "." || name == ".." || name.contains('\u{FFFD}') {
         return false;
     }
-    !name.bytes().any(|c| c == b'/' || c == b':' || c.is_ascii_whitespace())
+    !name.bytes().any(|c| c == b'/' || c == b':' || matches!(c, b'\t'..=b'\r' | b' ' | 0xA0))
 }
 
 /// `netdev_name_in_use`: a device's name or altname.
@@ -23,14 +26,15 @@ pub fn netdev_name_in_use(net: &Net, name: &str) -> bool {
 /// ("veth%d" → "veth0", "veth1", …). A template has exactly one `%d` and
 /// no other `%`.
 pub fn dev_alloc_name_ns(net: &Net, template: &str) -> Result<String, Errno> {
-    let Some(pos) = template.find('%') else {
+    let bytes = template.as_bytes();
+    let Some(pos) = bytes.iter().position(|&b| b == b'%') else {
         return Err(Errno::EINVAL);
     };
-    if &template[pos..pos.min(template.len()).saturating_add(2).min(template.len())] != "%d"
-        || template[pos + 2..].contains('%')
-    {
+    // `p[1] != 'd' || strchr(p + 2, '%')`, on bytes: whatever follows '%'.
+    if bytes.get(pos + 1) != Some(&b'd') || bytes[pos + 2..].contains(&b'%') {
         return Err(Errno::EINVAL);
     }
+    // '%' and 'd' are ASCII, so both cuts fall on character boundaries.
     let (prefix, suffix) = (&template[..pos], &template[pos + 2..]);
     let base = net.dev.read();
     // Linux scans a page-sized bitmap: at most 32768 candidates.

@@ -65,24 +65,33 @@ pub fn dev_index_reserve(net: &Net, ifindex: i32) -> Result<i32, Errno> {
 }
 
 /// `list_netdevice`: the device joins its namespace's lists.
+///
+/// The device's names are copied out first: `dev.st` is a leaf lock, never
+/// held while the namespace's device lists are taken.
 pub(crate) fn list_netdevice(net: &Net, dev: &Arc<NetDevice>) {
-    let st = dev.st.lock();
+    let (name, altnames) = {
+        let st = dev.st.lock();
+        (st.name.clone(), st.altnames.clone())
+    };
     let mut base = net.dev.write();
     base.by_index.insert(dev.ifindex(), Arc::clone(dev));
-    base.names.insert(st.name.clone(), dev.ifindex());
-    for alt in &st.altnames {
-        base.names.insert(alt.clone(), dev.ifindex());
+    base.names.insert(name, dev.ifindex());
+    for alt in altnames {
+        base.names.insert(alt, dev.ifindex());
     }
     base.dev_base_seq = base.dev_base_seq.wrapping_add(1);
 }
 
 /// `unlist_netdevice`.
 pub(crate) fn unlist_netdevice(net: &Net, dev: &Arc<NetDevice>) {
-    let st = dev.st.lock();
+    let (name, altnames) = {
+        let st = dev.st.lock();
+        (st.name.clone(), st.altnames.clone())
+    };
     let mut base = net.dev.write();
     base.by_index.remove(&dev.ifindex());
-    base.names.remove(&st.name);
-    for alt in &st.altnames {
+    base.names.remove(&name);
+    for alt in &altnames {
         base.names.remove(alt);
     }
     base.dev_base_seq = base.dev_base_seq.wrapping_add(1);
@@ -186,6 +195,10 @@ pub fn unregister_netdevice(dev: &Arc<NetDevice>) {
 /// lo, so there is nothing to move.)
 pub fn default_device_exit_batch(net: &Arc<Net>) {
     let _s = debug_span!("default_device_exit_batch", net = net.id()).entered();
+    // Under rtnl_lock, as Linux's exit_batch_rtnl runs; the namespace may die
+    // in a put_net made while a request holds it already. Dropping the guard
+    // runs the linkwatch work the teardown queued (a bridge losing a port).
+    let _rtnl = (!crate::net::core::rtnetlink::rtnl_held_here()).then(|| crate::net::core::rtnetlink::rtnl_lock(net));
     default_device_exit(net);
 }
 

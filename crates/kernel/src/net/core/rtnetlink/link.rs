@@ -22,7 +22,7 @@ use crate::net::core::dev::flags::{__dev_change_flags, __dev_notify_flags, dev_c
 use crate::net::core::dev::name::{netdev_name_node_alt_create, netdev_name_node_alt_destroy};
 use crate::net::core::dev::register::{alloc_netdev, register_netdevice, unregister_netdevice_many_notify};
 use crate::net::core::dev::{dev_get_by_index, dev_get_by_name, for_each_netdev, AddrAssign, DevState, NetDevice};
-use crate::net::core::net_namespace::{get_net_ns_by_fd, get_net_ns_by_id, Net};
+use crate::net::core::net_namespace::{get_net_ns_by_fd, get_net_ns_by_id, rtnl_get_net_ns_capable, Net};
 use crate::net::core::skbuff::{nlmsg_new, SkBuff};
 use crate::net::netlink::af_netlink::{netlink_ns_capable, NetlinkCallback, NetlinkRcvSkb};
 use crate::Errno;
@@ -122,6 +122,20 @@ pub static IFLA_INFO_POLICY: [NlaPolicy; 6] = {
 pub fn nla_strscpy(nla: &Nla<&[u8]>, size: usize) -> String {
     let s = nla.get_str();
     String::from_utf8_lossy(&s[..s.len().min(size - 1)]).into_owned()
+}
+
+/// `dev_set_alias`'s text: up to IFALIASZ − 1 bytes. Bytes that are not
+/// UTF-8 become U+FFFD (docs/divergences.md), cut back at a character
+/// boundary so the alias never outgrows what `if_nlmsg_size` budgets.
+fn alias_text(bytes: &[u8]) -> String {
+    const IFALIASZ: usize = 256;
+    let mut s = String::from_utf8_lossy(bytes).into_owned();
+    let mut end = s.len().min(IFALIASZ - 1);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s
 }
 
 /// The ifinfomsg of a request (the caller checked the length or accepts zeros).
@@ -286,15 +300,17 @@ pub fn do_setlink(
     let ifname = tb.get(IFLA_IFNAME).map(|n| nla_strscpy(&n, IFNAMSIZ)).unwrap_or_default();
 
     let (ifi_index, ifi_flags, ifi_change) = (ifm.index, ifm.flags, ifm.change);
-    let res = (|| -> Result<(), Errno> {
-        if let Some(dev_net) = dev.net() {
-            if !dev_net.net_eq(tgt_net) {
-                let pat = (!ifname.is_empty()).then_some(ifname.as_str());
-                let new_ifindex = tb.get(IFLA_NEW_IFINDEX).map_or(0, |a| a.get_s32());
-                dev_change_net_namespace(dev, tgt_net, pat, new_ifindex, extack)?;
-                status |= DO_SETLINK_MODIFIED;
-            }
+    // The namespace move comes first and, failing, returns at once: Linux's
+    // `return err` skips the errout notification.
+    if let Some(dev_net) = dev.net() {
+        if !dev_net.net_eq(tgt_net) {
+            let pat = (!ifname.is_empty()).then_some(ifname.as_str());
+            let new_ifindex = tb.get(IFLA_NEW_IFINDEX).map_or(0, |a| a.get_s32());
+            dev_change_net_namespace(dev, tgt_net, pat, new_ifindex, extack)?;
+            status |= DO_SETLINK_MODIFIED;
         }
+    }
+    let res = (|| -> Result<(), Errno> {
         if tb.has(IFLA_MAP) {
             return Err(Errno::EOPNOTSUPP);
         }
@@ -317,7 +333,7 @@ pub fn do_setlink(
             status |= DO_SETLINK_MODIFIED;
         }
         if let Some(a) = tb.get(IFLA_IFALIAS) {
-            let alias = String::from_utf8_lossy(a.get_str()).into_owned();
+            let alias = alias_text(a.get_str());
             let mut st = dev.st.lock();
             st.ifalias = (!alias.is_empty()).then_some(alias);
             drop(st);
@@ -486,7 +502,7 @@ pub fn rtnl_dellink(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAck) ->
     rtnl_ensure_unique_netns(&tb, extack, true)?;
     let net = skb.net();
     let tgt_net = match tb.get(IFLA_TARGET_NETNSID) {
-        Some(id) => get_net_ns_by_id(net, id.get_s32()).ok_or(Errno::EINVAL)?,
+        Some(id) => rtnl_get_net_ns_capable(skb, id.get_s32())?,
         None => Arc::clone(net),
     };
     let ifm = ifinfomsg(msg);
@@ -877,7 +893,7 @@ pub fn rtnl_getlink(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAck) ->
     rtnl_ensure_unique_netns(&tb, extack, true)?;
     let net = skb.net();
     let (tgt_net, netnsid) = match tb.get(IFLA_TARGET_NETNSID) {
-        Some(id) => (get_net_ns_by_id(net, id.get_s32()).ok_or(Errno::EINVAL)?, id.get_s32()),
+        Some(id) => (rtnl_get_net_ns_capable(skb, id.get_s32())?, id.get_s32()),
         None => (Arc::clone(net), -1),
     };
     let ext_filter_mask = tb.get(IFLA_EXT_MASK).map_or(0, |a| a.get_u32());
@@ -973,12 +989,18 @@ pub fn rtnl_dump_ifinfo(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<us
                 match i {
                     IFLA_TARGET_NETNSID => {
                         netnsid = a.get_s32();
-                        match get_net_ns_by_id(&net, netnsid) {
-                            Some(n) => tgt_net = n,
-                            None => {
+                        // rtnl_get_net_ns_capable(skb->sk, netnsid)
+                        let target = match get_net_ns_by_id(&net, netnsid) {
+                            None => Err(Errno::EINVAL),
+                            Some(_) if !cb.sk_capable(crate::cred::CAP_NET_ADMIN) => Err(Errno::EACCES),
+                            Some(n) => Ok(n),
+                        };
+                        match target {
+                            Ok(n) => tgt_net = n,
+                            Err(e) => {
                                 extack.set_msg("Invalid target network namespace id");
                                 cb.extack = extack;
-                                return Err(Errno::EINVAL);
+                                return Err(e);
                             }
                         }
                     }
@@ -1080,8 +1102,11 @@ fn rtnl_alt_ifname(
         extack.set_msg("effective property list too long");
         return Err(Errno::EINVAL);
     }
-    // nla_strdup: the payload up to its first NUL.
-    let name = String::from_utf8_lossy(attr.get_str()).into_owned();
+    // nla_strdup: the payload up to its first NUL. Names are UTF-8 here
+    // (docs/divergences.md): other bytes are refused.
+    let Ok(name) = String::from_utf8(attr.get_str().to_vec()) else {
+        return Err(Errno::EINVAL);
+    };
     if cmd == RTM_NEWLINKPROP {
         netdev_name_node_alt_create(dev, &name)?;
     } else {

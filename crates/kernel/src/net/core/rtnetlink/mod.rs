@@ -169,12 +169,27 @@ impl Drop for RtnlGuard<'_> {
     fn drop(&mut self) {
         crate::net::core::link_watch::linkwatch_run_queue(self.globals);
         self.guard.take();
+        RTNL_HELD.with(|h| h.set(false));
     }
+}
+
+thread_local! {
+    /// This thread holds `rtnl_mutex` (`ASSERT_RTNL` would pass).
+    static RTNL_HELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `rtnl_is_locked()`, for the holder: whether this thread holds
+/// `rtnl_mutex` (parking_lot's mutex is not reentrant, so code reached both
+/// with and without it asks before locking).
+pub fn rtnl_held_here() -> bool {
+    RTNL_HELD.with(|h| h.get())
 }
 
 /// `rtnl_lock`.
 pub fn rtnl_lock(net: &Net) -> RtnlGuard<'_> {
-    RtnlGuard { guard: Some(net.globals.rtnl.rtnl_mutex.lock()), globals: &net.globals }
+    let guard = net.globals.rtnl.rtnl_mutex.lock();
+    RTNL_HELD.with(|h| h.set(true));
+    RtnlGuard { guard: Some(guard), globals: &net.globals }
 }
 
 /// `rtnl_register_internal`: fills (or adds to) one cell; flags are ORed.
