@@ -194,16 +194,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
     let sink: Sink = buf.clone();
     let mut out = Out { w };
-    let flush = |out: &mut Out<'_>| {
-        let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
-        if !b.is_empty() {
-            out.line("  kernel call tree:");
-            for l in String::from_utf8_lossy(&b).lines() {
-                out.line(format!("    {l}"));
-            }
-            b.clear();
-        }
-    };
+    let flush = |out: &mut Out<'_>| out.call_tree(&buf);
     // Runs `f`, tracing its requests when asked (or always, for `force`).
     let step = |force: bool, f: &mut dyn FnMut()| {
         if force || trace_all {
@@ -223,9 +214,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     out.line("  netlink_kernel_create(net, NETLINK_ROUTE, cfg{groups RTNLGRP_MAX, input rtnetlink_rcv,");
     out.line("  flags NL_CFG_F_NONROOT_RECV}); uevent_net_init its NETLINK_KOBJECT_UEVENT one. Both");
     out.line("  listen at port 0 (/proc/net/netlink; Eth is the protocol):");
-    for l in k.proc_net_netlink(&init).lines() {
-        out.line(format!("    {l}"));
-    }
+    out.proc_net_netlink(&k, &init);
     let probe = init.socket(NETLINK_ROUTE).map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut getlink = SkBuff::with_tailroom(64);
     if let Some(nlh) = getlink.nlmsg_put(0, 1, RTM_GETLINK, 16, NLM_F_REQUEST) {
@@ -327,9 +316,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     show_summaries(&mut out, "L0", &l0);
 
     out.title("8. /proc/net/netlink at the end");
-    for l in k.proc_net_netlink(&init).lines() {
-        out.line(format!("    {l}"));
-    }
+    out.proc_net_netlink(&k, &init);
     Ok(())
 }
 

@@ -14,6 +14,9 @@ pub mod links;
 pub mod sockets;
 
 use std::io::Write;
+use std::sync::Mutex;
+
+use rtnlsim_kernel::{Kernel, Net};
 
 /// Everything a tour prints goes through here.
 pub(crate) struct Out<'a> {
@@ -31,5 +34,22 @@ impl Out<'_> {
     }
     pub fn block(&mut self, s: &str) {
         let _ = write!(self.w, "{s}");
+    }
+    /// Prints, then empties, the call tree a traced step left in `buf`.
+    pub fn call_tree(&mut self, buf: &Mutex<Vec<u8>>) {
+        let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
+        if !b.is_empty() {
+            self.line("  kernel call tree:");
+            for l in String::from_utf8_lossy(&b).lines() {
+                self.line(format!("    {l}"));
+            }
+            b.clear();
+        }
+    }
+    /// `/proc/net/netlink` of a namespace, indented.
+    pub fn proc_net_netlink(&mut self, k: &Kernel, net: &Net) {
+        for l in k.proc_net_netlink(net).lines() {
+            self.line(format!("    {l}"));
+        }
     }
 }

@@ -64,16 +64,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     let traced = |f: &mut dyn FnMut()| {
         with_trace(sink.clone(), &mut *f);
     };
-    let flush = |out: &mut Out<'_>| {
-        let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
-        if !b.is_empty() {
-            out.line("  kernel call tree:");
-            for l in String::from_utf8_lossy(&b).lines() {
-                out.line(format!("    {l}"));
-            }
-            b.clear();
-        }
-    };
+    let flush = |out: &mut Out<'_>| out.call_tree(&buf);
     let mut out = Out { w };
 
     out.line("rtnlsim demo: the netlink socket layer of Linux 6.18, simulated");
@@ -82,9 +73,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     out.title("1. Boot: init_net and its kernel sockets");
     out.line("  Every namespace gets a NETLINK_ROUTE kernel socket (rtnetlink_net_init) and a");
     out.line("  NETLINK_KOBJECT_UEVENT one, both at port 0. /proc/net/netlink:");
-    for l in k.proc_net_netlink(&net).lines() {
-        out.line(format!("    {l}"));
-    }
+    out.proc_net_netlink(&k, &net);
 
     out.title("2. Two NETLINK_USERSOCK sockets");
     let a = net.socket(NETLINK_USERSOCK).map_err(std::io::Error::other)?;
@@ -171,9 +160,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     out.line(format!("  L: recv, recv, … → {}", seen.join(", ")));
 
     out.title("7. /proc/net/netlink at the end");
-    for l in k.proc_net_netlink(&net).lines() {
-        out.line(format!("    {l}"));
-    }
+    out.proc_net_netlink(&k, &net);
     Ok(())
 }
 
