@@ -86,6 +86,10 @@ pub struct Globals {
     pub ns_fd_next: std::sync::atomic::AtomicI32,
     /// `init_net`.
     pub init_net: OnceLock<Weak<Net>>,
+    /// The virtual clock and its timers (kernel/time/timer.c).
+    pub timers: Mutex<crate::time::TimerBase>,
+    /// `inetaddr_chain`: notified when an IPv4 address comes and goes.
+    pub inetaddr_chain: RwLock<Vec<crate::net::ipv4::devinet::InetaddrNotifier>>,
     /// `num_possible_cpus()`: veth makes one queue per CPU.
     pub nr_cpus: u32,
     rng: Mutex<u64>,
@@ -110,6 +114,8 @@ impl Globals {
             ns_fds: Mutex::new(Vec::new()),
             ns_fd_next: std::sync::atomic::AtomicI32::new(0),
             init_net: OnceLock::new(),
+            timers: Mutex::new(crate::time::TimerBase::default()),
+            inetaddr_chain: RwLock::new(Vec::new()),
             nr_cpus,
             rng: Mutex::new(seed),
         }
@@ -193,7 +199,15 @@ impl Kernel {
         // and register tables. The order is Linux's initcall order.
         rtnetlink::rtnetlink_init(&globals).unwrap_or_else(|e| panic!("rtnetlink_init: {e}"));
         kobject_uevent::kobject_uevent_init(&globals).unwrap_or_else(|e| panic!("kobject_uevent_init: {e}"));
+        // neigh_init (subsys_initcall); then inet_init: arp_init,
+        // ip_rt_init's devinet_init and ip_fib_init; then inet6_init:
+        // ip6_route_init, ndisc_init, addrconf_init.
+        crate::net::core::neighbour::neigh_init(&globals);
+        crate::net::ipv4::arp::arp_init(&globals);
         crate::net::ipv4::devinet::devinet_init(&globals);
+        crate::net::ipv4::fib_frontend::ip_fib_init(&globals);
+        crate::net::ipv6::route::ip6_route_init(&globals);
+        crate::net::ipv6::ndisc::ndisc_init(&globals);
         crate::net::ipv6::addrconf::addrconf_init(&globals);
         crate::drivers::net::veth::veth_init(&globals).unwrap_or_else(|e| panic!("veth_init: {e}"));
         crate::drivers::net::dummy::dummy_init_module(&globals).unwrap_or_else(|e| panic!("dummy_init: {e}"));
@@ -299,6 +313,17 @@ impl Kernel {
     /// The default credentials of a socket: root, with the configured pid.
     pub fn default_creds(&self) -> Credentials {
         Credentials::root(self.inner.globals.config.pid)
+    }
+
+    /// `jiffies` on the virtual clock (starting at `INITIAL_JIFFIES`, HZ 250).
+    pub fn jiffies(&self) -> u64 {
+        crate::time::jiffies(&self.inner.globals)
+    }
+
+    /// Moves the virtual clock forward by `ms` milliseconds, running every
+    /// timer that falls due (lifetimes, DAD, neighbour states) in order.
+    pub fn advance_ms(&self, ms: u64) {
+        crate::time::advance_jiffies(&self.inner.globals, crate::time::msecs_to_jiffies(ms))
     }
 
     /// `/proc/net/netlink` as read from namespace `net`.

@@ -42,6 +42,7 @@ pub mod kernel;
 #[path = "lib/mod.rs"]
 pub mod lib_;
 pub mod net;
+pub mod time;
 
 pub use cred::Credentials;
 pub use kernel::{Config, Kernel};

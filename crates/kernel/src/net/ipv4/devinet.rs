@@ -5,6 +5,7 @@
 //! IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF reports (`inet_fill_link_af`).
 //! Addresses and routes come with the addresses issue.
 
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use crate::kernel::Globals;
@@ -36,11 +37,68 @@ const NOPOLICY: usize = 15;
 #[derive(Debug, Clone)]
 pub struct InDevice {
     pub cnf: [u32; IPV4_DEVCONF_MAX],
+    /// `ifa_list`: the device's addresses in the kernel's list order
+    /// (`__inet_insert_ifa`: a primary goes after the last primary of
+    /// the same or wider scope, secondaries at the end).
+    pub ifa_list: Vec<InIfaddr>,
+}
+
+/// `struct in_ifaddr`: one IPv4 address. Addresses are kept in host-order
+/// `Ipv4Addr`s; the wire carries them in network order, as `__be32`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InIfaddr {
+    /// `ifa_local`: the address itself (IFA_LOCAL).
+    pub ifa_local: Ipv4Addr,
+    /// `ifa_address`: the peer on point-to-point links, else `ifa_local` (IFA_ADDRESS).
+    pub ifa_address: Ipv4Addr,
+    /// `ifa_mask`: `inet_make_mask(ifa_prefixlen)`.
+    pub ifa_mask: Ipv4Addr,
+    /// `ifa_broadcast` (IFA_BROADCAST; 0.0.0.0 when none).
+    pub ifa_broadcast: Ipv4Addr,
+    pub ifa_prefixlen: u8,
+    /// `ifa_flags` (IFA_F_*), all 32 bits (IFA_FLAGS).
+    pub ifa_flags: u32,
+    pub ifa_scope: u8,
+    /// `ifa_label` (IFA_LABEL): the device name or an alias `name:tag`.
+    pub ifa_label: String,
+    /// `ifa_rt_priority` (IFA_RT_PRIORITY): the metric of the prefix route.
+    pub ifa_rt_priority: u32,
+    /// `ifa_proto` (IFA_PROTO).
+    pub ifa_proto: u8,
+    /// `ifa_valid_lft` / `ifa_preferred_lft`, seconds (INFINITY_LIFE_TIME = forever).
+    pub ifa_valid_lft: u32,
+    pub ifa_preferred_lft: u32,
+    /// `ifa_cstamp` / `ifa_tstamp`: jiffies at creation and last update.
+    pub ifa_cstamp: u64,
+    pub ifa_tstamp: u64,
+    /// `ifa_dev->dev->ifindex`.
+    pub ifindex: i32,
+}
+
+/// A notifier on `inetaddr_chain` (`register_inetaddr_notifier`): called
+/// with NETDEV_UP after an address was inserted and announced, and with
+/// NETDEV_DOWN after one was removed and announced (`__inet_insert_ifa`,
+/// `__inet_del_ifa`). Called under rtnl, with no device lock held.
+pub type InetaddrNotifier = fn(event: NetdevEvent, dev: &Arc<NetDevice>, ifa: &InIfaddr) -> Result<(), Errno>;
+
+/// `register_inetaddr_notifier`.
+pub fn register_inetaddr_notifier(globals: &Globals, nb: InetaddrNotifier) {
+    globals.inetaddr_chain.write().push(nb);
+}
+
+/// `blocking_notifier_call_chain(&inetaddr_chain, event, ifa)`: every
+/// notifier in registration order; their errors are not propagated.
+pub fn call_inetaddr_notifiers(globals: &Globals, event: NetdevEvent, dev: &Arc<NetDevice>, ifa: &InIfaddr) {
+    let chain = globals.inetaddr_chain.read().clone();
+    let _s = tracing::debug_span!("inetaddr_chain", event = ?event, local = %ifa.ifa_local).entered();
+    for nb in chain {
+        let _ = nb(event, dev, ifa);
+    }
 }
 
 /// `inetdev_init`.
 fn inetdev_init(dev: &NetDevice) {
-    *dev.ip_ptr.lock() = Some(InDevice { cnf: IPV4_DEVCONF_DFLT });
+    *dev.ip_ptr.lock() = Some(InDevice { cnf: IPV4_DEVCONF_DFLT, ifa_list: Vec::new() });
 }
 
 /// `inetdev_event`: the in_device follows the device's registration and MTU.

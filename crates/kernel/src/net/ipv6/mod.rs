@@ -1,3 +1,5 @@
 //! `net/ipv6/`.
 
 pub mod addrconf;
+pub mod ndisc;
+pub mod route;
