@@ -8,7 +8,8 @@
 //! headers are printed as they are.
 //!
 //! Payloads are printed in hex, except link messages (RTM_NEWLINK …
-//! RTM_SETLINK, RTM_NEWLINKPROP, RTM_DELLINKPROP), the NLMSG_ERROR answers to them and NLMSG_DONE messages
+//! RTM_SETLINK, RTM_NEWLINKPROP, RTM_DELLINKPROP), address, route and
+//! neighbour messages (RTM_NEWADDR … RTM_GETNEIGH), the NLMSG_ERROR answers to them and NLMSG_DONE messages
 //! that carry extended-ack TLVs: those are decoded attribute by attribute
 //! (every byte still shows: values the decoder does not know print in hex,
 //! and non-zero padding is flagged). Decoding is also where the few values
@@ -88,6 +89,10 @@ impl Names {
 /// - A uevent's `SEQNUM=` value: the host's global counter
 ///   (`uevent_seqnum`), which every device of the machine moves. The
 ///   datagram's length prints without its digits (`ret=N+seqnum`).
+/// - The clock readings in IFA_CACHEINFO (`cstamp`, `tstamp`: uptime of
+///   the machine), NDA_CACHEINFO (`confirmed`, `used`, `updated`: how long
+///   ago, in real time) and RTA_CACHEINFO (`lastuse`, `used`, `clntref`
+///   of a cached dst). Lifetimes left and expiries print as they are.
 #[derive(Default)]
 pub struct Masks {
     /// MAC addresses the scenario spelled out: printed literally.
@@ -193,6 +198,14 @@ enum Space<'k> {
     ExtAck,
     Policy,
     Generic,
+    /// Address attributes (IFA_*).
+    Addr,
+    /// Route attributes (RTA_*) of an rtmsg of this family.
+    Route(u8),
+    /// RTA_METRICS (RTAX_*).
+    Metrics,
+    /// Neighbour attributes (NDA_*).
+    Neigh,
 }
 
 /// How an attribute's payload prints.
@@ -222,6 +235,13 @@ enum Val<'k> {
     Nest(Space<'k>),
     /// ifinfomsg, then link attributes (VETH_INFO_PEER).
     IfInfo,
+    /// An IPv4 or IPv6 address, printed as text.
+    Ip,
+    IfaCacheInfo,
+    NdaCacheInfo,
+    RtaCacheInfo,
+    /// RTA_MULTIPATH: rtnexthops of this family, each with route attributes.
+    Nexthops(u8),
 }
 
 fn short(ty: u16) -> String {
@@ -410,6 +430,109 @@ fn describe<'k>(space: Space<'k>, ty: u16, kind: Option<&'k str>) -> (String, Va
             (named(IFLA_BRPORT, ty), v)
         }
         Space::InfoData(_) | Space::SlaveData(_) | Space::Generic => (format!("#{ty}"), Val::Auto),
+        Space::Addr => {
+            let v = match ty {
+                1 | 2 | 4 | 5 | 7 => Val::Ip,
+                3 => Val::Str,
+                6 => Val::IfaCacheInfo,
+                10 => Val::S32,
+                11 => Val::U8,
+                _ => Val::Auto,
+            };
+            let names = [
+                "IFA_UNSPEC",
+                "IFA_ADDRESS",
+                "IFA_LOCAL",
+                "IFA_LABEL",
+                "IFA_BROADCAST",
+                "IFA_ANYCAST",
+                "IFA_CACHEINFO",
+                "IFA_MULTICAST",
+                "IFA_FLAGS",
+                "IFA_RT_PRIORITY",
+                "IFA_TARGET_NETNSID",
+                "IFA_PROTO",
+            ];
+            (named(&names, ty), v)
+        }
+        Space::Route(family) => {
+            let v = match ty {
+                1 | 2 | 5 | 7 => Val::Ip,
+                8 => Val::Nest(Space::Metrics),
+                9 => Val::Nexthops(family),
+                12 => Val::RtaCacheInfo,
+                20 | 27 => Val::U8,
+                23 => Val::Auto,
+                _ => Val::Auto,
+            };
+            let names = [
+                "RTA_UNSPEC",
+                "RTA_DST",
+                "RTA_SRC",
+                "RTA_IIF",
+                "RTA_OIF",
+                "RTA_GATEWAY",
+                "RTA_PRIORITY",
+                "RTA_PREFSRC",
+                "RTA_METRICS",
+                "RTA_MULTIPATH",
+                "RTA_PROTOINFO",
+                "RTA_FLOW",
+                "RTA_CACHEINFO",
+                "RTA_SESSION",
+                "RTA_MP_ALGO",
+                "RTA_TABLE",
+                "RTA_MARK",
+                "RTA_MFC_STATS",
+                "RTA_VIA",
+                "RTA_NEWDST",
+                "RTA_PREF",
+                "RTA_ENCAP_TYPE",
+                "RTA_ENCAP",
+                "RTA_EXPIRES",
+                "RTA_PAD",
+                "RTA_UID",
+                "RTA_TTL_PROPAGATE",
+                "RTA_IP_PROTO",
+                "RTA_SPORT",
+                "RTA_DPORT",
+                "RTA_NH_ID",
+                "RTA_FLOWLABEL",
+            ];
+            (named(&names, ty), v)
+        }
+        Space::Metrics => (format!("RTAX#{ty}"), Val::Auto),
+        Space::Neigh => {
+            let v = match ty {
+                1 => Val::Ip,
+                2 => Val::Mac,
+                3 => Val::NdaCacheInfo,
+                5 => Val::U16,
+                12 => Val::U8,
+                _ => Val::Auto,
+            };
+            let names = [
+                "NDA_UNSPEC",
+                "NDA_DST",
+                "NDA_LLADDR",
+                "NDA_CACHEINFO",
+                "NDA_PROBES",
+                "NDA_VLAN",
+                "NDA_PORT",
+                "NDA_VNI",
+                "NDA_IFINDEX",
+                "NDA_MASTER",
+                "NDA_LINK_NETNSID",
+                "NDA_SRC_VNI",
+                "NDA_PROTOCOL",
+                "NDA_NH_ID",
+                "NDA_FDB_EXT_ATTRS",
+                "NDA_FLAGS_EXT",
+                "NDA_NDM_STATE_MASK",
+                "NDA_NDM_FLAGS_MASK",
+            ];
+            (named(&names, ty), v)
+        }
         Space::AfSpec => match ty {
             2 => ("AF_INET".into(), Val::Nest(Space::Inet)),
             10 => ("AF_INET6".into(), Val::Nest(Space::Inet6)),
@@ -526,6 +649,11 @@ impl Dec<'_> {
                         self.line(indent, "}");
                     }
                 }
+                Val::Nexthops(family) if !short => {
+                    self.line(indent, &format!("{head} {{{pad}"));
+                    self.nexthops(a.payload, family, indent + 2);
+                    self.line(indent, "}");
+                }
                 Val::IfInfo if a.payload.len() >= 16 => {
                     self.line(indent, &format!("{head} {{{pad}{cut_note}"));
                     self.ifinfomsg(&a.payload[..16], indent + 2);
@@ -591,7 +719,112 @@ impl Dec<'_> {
             }
             Val::BridgeId if p.len() == 8 => format!("prio=0x{} addr={}", hexs(&p[..2]), self.masks.mac(&p[2..])),
             Val::Timer if p.len() == 8 => "<timer, masked>".into(),
+            Val::Ip if p.len() == 4 => std::net::Ipv4Addr::from(<[u8; 4]>::try_from(p).unwrap_or_default()).to_string(),
+            Val::Ip if p.len() == 16 => {
+                std::net::Ipv6Addr::from(<[u8; 16]>::try_from(p).unwrap_or_default()).to_string()
+            }
+            Val::IfaCacheInfo if p.len() == 16 => {
+                format!("prefered={} valid={} cstamp=* tstamp=*", u32_at(p, 0), u32_at(p, 4))
+            }
+            Val::NdaCacheInfo if p.len() == 16 => {
+                format!("confirmed=* used=* updated=* refcnt={}", u32_at(p, 12))
+            }
+            Val::RtaCacheInfo if p.len() == 32 => format!(
+                "clntref=* lastuse=* expires={} error={} used=* id={} ts={} tsage={}",
+                u32_at(p, 8) as i32,
+                u32_at(p, 12),
+                u32_at(p, 20),
+                u32_at(p, 24),
+                u32_at(p, 28)
+            ),
             _ => hex(),
+        }
+    }
+
+    /// RTA_MULTIPATH: a list of `struct rtnexthop`, each followed by its attributes.
+    fn nexthops(&mut self, mut p: &[u8], family: u8, indent: usize) {
+        while p.len() >= 8 {
+            let len = u16_at(p, 0) as usize;
+            if len < 8 || len > p.len() {
+                break;
+            }
+            self.line(
+                indent,
+                &format!("rtnexthop len={len} flags=0x{:x} hops={} ifindex={} {{", p[2], p[3], u32_at(p, 4) as i32),
+            );
+            self.block(&p[8..len], Space::Route(family), indent + 2, false);
+            self.line(indent, "}");
+            p = &p[((len + 3) & !3).min(p.len())..];
+        }
+        if !p.is_empty() {
+            self.line(indent, &format!("(not nexthops) hex:{}", hexs(p)));
+        }
+    }
+
+    /// The fixed header of an address, route or neighbour message, then its
+    /// attributes; hex if shorter than the header.
+    fn rt_payload(&mut self, ty: u16, p: &[u8], indent: usize, cut: bool) {
+        let (hlen, text, space) = match ty {
+            20..=23 if p.len() >= 8 => (
+                8,
+                format!(
+                    "ifaddrmsg family={} prefixlen={} flags=0x{:x} scope={} index={}",
+                    p[0],
+                    p[1],
+                    p[2],
+                    p[3],
+                    u32_at(p, 4) as i32
+                ),
+                Space::Addr,
+            ),
+            24..=27 if p.len() >= 12 => (
+                12,
+                format!(
+                    "rtmsg family={} dst_len={} src_len={} tos={} table={} protocol={} scope={} type={} flags=0x{:x}",
+                    p[0],
+                    p[1],
+                    p[2],
+                    p[3],
+                    p[4],
+                    p[5],
+                    p[6],
+                    p[7],
+                    u32_at(p, 8)
+                ),
+                Space::Route(p[0]),
+            ),
+            28..=31 if p.len() >= 12 => (
+                12,
+                format!(
+                    "ndmsg family={} ifindex={} state=0x{:x} flags=0x{:x} type={}{}",
+                    p[0],
+                    u32_at(p, 4) as i32,
+                    u16_at(p, 8),
+                    p[10],
+                    p[11],
+                    if p[1..4].iter().any(|b| *b != 0) {
+                        format!(" pad=hex:{}", hexs(&p[1..4]))
+                    } else {
+                        String::new()
+                    }
+                ),
+                Space::Neigh,
+            ),
+            _ => {
+                self.line(indent, &format!("hex:{}", hexs(p)));
+                return;
+            }
+        };
+        self.line(indent, &text);
+        self.block(&p[hlen..], space, indent, cut);
+    }
+
+    /// The payload of a message of type `ty`, decoded.
+    fn payload(&mut self, ty: u16, p: &[u8], indent: usize, cut: bool) {
+        if is_link(ty) {
+            self.link_payload(p, indent, cut)
+        } else {
+            self.rt_payload(ty, p, indent, cut)
         }
     }
 
@@ -625,6 +858,12 @@ impl Dec<'_> {
 /// … RTM_SETLINK, RTM_NEWLINKPROP and RTM_DELLINKPROP.
 fn is_link(ty: u16) -> bool {
     (16..=19).contains(&ty) || ty == 108 || ty == 109
+}
+
+/// Messages decoded: links, and addresses, routes and neighbours
+/// (RTM_NEWADDR … RTM_GETNEIGH, whose headers are ifaddrmsg, rtmsg, ndmsg).
+fn is_decoded(ty: u16) -> bool {
+    is_link(ty) || (20..=22).contains(&ty) || (24..=26).contains(&ty) || (28..=30).contains(&ty)
 }
 
 /// Prints a datagram as netlink messages when it walks as such, raw
@@ -668,14 +907,14 @@ fn datagram(data: &[u8], names: &Names, masks: &mut Masks, out: &mut String) {
         let p = &m[16..];
         let mut d = Dec { names, masks, out: String::new() };
         let decoded = match ty {
-            _ if is_link(ty) => {
+            _ if is_decoded(ty) => {
                 d.out.push_str(&format!("{head} {}", rtnlsim::wire::uapi::rtnetlink::rtm_name(ty).unwrap_or("")));
-                d.link_payload(p, 8, cut);
+                d.payload(ty, p, 8, cut);
                 true
             }
             _ if cut => false,
-            // NLMSG_ERROR answering a link request.
-            2 if p.len() >= 20 && is_link(u16_at(p, 8)) => {
+            // NLMSG_ERROR answering a link, address, route or neighbour request.
+            2 if p.len() >= 20 && is_decoded(u16_at(p, 8)) => {
                 let err = u32_at(p, 0) as i32;
                 let what = if err == 0 { "0 (ack)".to_string() } else { format!("{err} {}", errno_name(-err)) };
                 d.out.push_str(&format!("{head} NLMSG_ERROR error={what}"));
@@ -695,7 +934,7 @@ fn datagram(data: &[u8], names: &Names, masks: &mut Masks, out: &mut String) {
                     ),
                 );
                 if copied > 16 {
-                    d.link_payload(&req[16..], 10, false);
+                    d.payload(u16_at(req, 4), &req[16..], 10, false);
                 }
                 let tlv = ((4 + copied + 3) & !3).min(p.len());
                 if p[4 + copied..tlv].iter().any(|b| *b != 0) {

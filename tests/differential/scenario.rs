@@ -27,9 +27,11 @@
 //! netns_del NS                      drops the harness's references to NS (the fd and the thread;
 //!                                   Kernel::netns_del): it dies once its sockets are closed too
 //! wait MS                           the real kernel: sleep MS milliseconds, for work Linux defers
-//!                                   (linkwatch, cleanup_net); the simulator: nothing, because it
-//!                                   runs that work before the request returns (at rtnl_unlock, or
-//!                                   in the put_net that drops the last reference)
+//!                                   (linkwatch, cleanup_net) and for its timers (DAD, address
+//!                                   lifetimes, neighbour states); the simulator: advance the virtual
+//!                                   clock by MS (Kernel::advance_ms), running the timers that fall
+//!                                   due; the deferred work it ran before the request returned (at
+//!                                   rtnl_unlock, or in the put_net that drops the last reference)
 //! ```
 //!
 //! A datagram is the concatenation of its ITEMs:
@@ -44,11 +46,15 @@
 //! ```text
 //! ifinfo:FAMILY:TYPE:INDEX:FLAGS:CHANGE   struct ifinfomsg (16 bytes); missing fields are 0
 //! rtgen:FAMILY                            struct rtgenmsg (1 byte)
+//! ifaddr:FAMILY:PREFIXLEN:FLAGS:SCOPE:INDEX  struct ifaddrmsg (8 bytes)
+//! rtmsg:FAMILY:DST_LEN:SRC_LEN:TOS:TABLE:PROTOCOL:SCOPE:TYPE:FLAGS  struct rtmsg (12 bytes)
+//! ndmsg:FAMILY:IFINDEX:STATE:FLAGS:TYPE   struct ndmsg (12 bytes)
+//! rtnh:FLAGS:HOPS:IFINDEX{BODY}           struct rtnexthop and its attributes (in RTA_MULTIPATH)
 //! hex:HEX                                 raw bytes
 //! a:ATTR                                  an attribute without payload (a flag)
 //! a:ATTR:KIND:VALUE                       one attribute: KIND is u8, u16, u32, s32, u64, str (NUL-terminated,
-//!                                         as nla_put_string), strn (no NUL), hex, mac (aa:bb:cc:dd:ee:ff)
-//!                                         or nsfd (VALUE names a namespace: its fd, resolved when sent)
+//!                                         as nla_put_string), strn (no NUL), hex, mac (aa:bb:cc:dd:ee:ff),
+//!                                         ip4 (10.0.0.1), ip6 (2001:db8::1), or nsfd (VALUE names a namespace: its fd, resolved when sent)
 //! nest:ATTR{BODY}                         a nested attribute (without NLA_F_NESTED, as iproute2's
 //!                                         addattr_nest; write ATTR|NLA_F_NESTED for the flag)
 //! ```
@@ -271,6 +277,108 @@ fn names() -> HashMap<&'static str, u64> {
         ("RTM_NEWLINKPROP", 108),
         ("RTM_DELLINKPROP", 109),
         ("RTM_GETNSID", 90),
+        // Addresses, routes and neighbours (include/uapi/linux/{if_addr,rtnetlink,neighbour}.h).
+        ("RTM_NEWNEIGH", 28),
+        ("RTM_DELNEIGH", 29),
+        ("RTM_GETNEIGH", 30),
+        ("RTM_GETMULTICAST", 58),
+        ("RTM_GETANYCAST", 62),
+        ("NONREC", 0x100),
+        ("IFA_ADDRESS", 1),
+        ("IFA_LOCAL", 2),
+        ("IFA_LABEL", 3),
+        ("IFA_BROADCAST", 4),
+        ("IFA_ANYCAST", 5),
+        ("IFA_CACHEINFO", 6),
+        ("IFA_MULTICAST", 7),
+        ("IFA_FLAGS", 8),
+        ("IFA_RT_PRIORITY", 9),
+        ("IFA_TARGET_NETNSID", 10),
+        ("IFA_PROTO", 11),
+        ("IFA_F_SECONDARY", 0x01),
+        ("IFA_F_NODAD", 0x02),
+        ("IFA_F_OPTIMISTIC", 0x04),
+        ("IFA_F_DADFAILED", 0x08),
+        ("IFA_F_HOMEADDRESS", 0x10),
+        ("IFA_F_DEPRECATED", 0x20),
+        ("IFA_F_TENTATIVE", 0x40),
+        ("IFA_F_PERMANENT", 0x80),
+        ("IFA_F_MANAGETEMPADDR", 0x100),
+        ("IFA_F_NOPREFIXROUTE", 0x200),
+        ("IFA_F_MCAUTOJOIN", 0x400),
+        ("RTA_DST", 1),
+        ("RTA_SRC", 2),
+        ("RTA_IIF", 3),
+        ("RTA_OIF", 4),
+        ("RTA_GATEWAY", 5),
+        ("RTA_PRIORITY", 6),
+        ("RTA_PREFSRC", 7),
+        ("RTA_METRICS", 8),
+        ("RTA_MULTIPATH", 9),
+        ("RTA_FLOW", 11),
+        ("RTA_CACHEINFO", 12),
+        ("RTA_TABLE", 15),
+        ("RTA_MARK", 16),
+        ("RTA_VIA", 18),
+        ("RTA_PREF", 20),
+        ("RTA_ENCAP_TYPE", 21),
+        ("RTA_EXPIRES", 23),
+        ("RTA_UID", 25),
+        ("RTA_IP_PROTO", 27),
+        ("RTA_NH_ID", 30),
+        ("RTAX_MTU", 2),
+        ("RTN_UNSPEC", 0),
+        ("RTN_UNICAST", 1),
+        ("RTN_LOCAL", 2),
+        ("RTN_BROADCAST", 3),
+        ("RTN_ANYCAST", 4),
+        ("RTN_MULTICAST", 5),
+        ("RTN_BLACKHOLE", 6),
+        ("RTN_UNREACHABLE", 7),
+        ("RTN_PROHIBIT", 8),
+        ("RTN_THROW", 9),
+        ("RTPROT_UNSPEC", 0),
+        ("RTPROT_KERNEL", 2),
+        ("RTPROT_BOOT", 3),
+        ("RTPROT_STATIC", 4),
+        ("RT_SCOPE_UNIVERSE", 0),
+        ("RT_SCOPE_SITE", 200),
+        ("RT_SCOPE_LINK", 253),
+        ("RT_SCOPE_HOST", 254),
+        ("RT_SCOPE_NOWHERE", 255),
+        ("RT_TABLE_UNSPEC", 0),
+        ("RT_TABLE_DEFAULT", 253),
+        ("RT_TABLE_MAIN", 254),
+        ("RT_TABLE_LOCAL", 255),
+        ("RTM_F_NOTIFY", 0x100),
+        ("RTM_F_CLONED", 0x200),
+        ("RTM_F_LOOKUP_TABLE", 0x1000),
+        ("RTM_F_FIB_MATCH", 0x2000),
+        ("RTNH_F_DEAD", 1),
+        ("RTNH_F_ONLINK", 4),
+        ("RTNH_F_LINKDOWN", 16),
+        ("NDA_DST", 1),
+        ("NDA_LLADDR", 2),
+        ("NDA_CACHEINFO", 3),
+        ("NDA_PROBES", 4),
+        ("NDA_VLAN", 5),
+        ("NDA_IFINDEX", 8),
+        ("NDA_MASTER", 9),
+        ("NDA_PROTOCOL", 12),
+        ("NDA_FLAGS_EXT", 15),
+        ("NUD_INCOMPLETE", 0x01),
+        ("NUD_REACHABLE", 0x02),
+        ("NUD_STALE", 0x04),
+        ("NUD_DELAY", 0x08),
+        ("NUD_PROBE", 0x10),
+        ("NUD_FAILED", 0x20),
+        ("NUD_NOARP", 0x40),
+        ("NUD_PERMANENT", 0x80),
+        ("NTF_USE", 0x01),
+        ("NTF_SELF", 0x02),
+        ("NTF_MASTER", 0x04),
+        ("NTF_PROXY", 0x08),
+        ("NTF_ROUTER", 0x80),
         ("REQUEST", 0x1),
         ("MULTI", 0x2),
         ("ACK", 0x4),
@@ -469,6 +577,18 @@ fn mac(s: &str) -> Result<[u8; 6], String> {
     Ok(m)
 }
 
+/// `:A:B:C…` after a header name → the numbers, missing ones 0 (up to 9).
+fn fields(rest: &str) -> Result<[u64; 9], String> {
+    let mut out = [0u64; 9];
+    for (i, v) in rest.split(':').skip(1).enumerate() {
+        if i >= out.len() {
+            return Err(format!("too many header fields: {rest}"));
+        }
+        out[i] = num(v)?;
+    }
+    Ok(out)
+}
+
 /// The pieces of a message body (see the module documentation).
 fn body(spec: &str) -> Result<Body, String> {
     let mut b = Body::default();
@@ -482,6 +602,33 @@ fn body(spec: &str) -> Result<Body, String> {
             b.bytes.extend_from_slice(&(field(2)? as i32).to_ne_bytes());
             b.bytes.extend_from_slice(&(field(3)? as u32).to_ne_bytes());
             b.bytes.extend_from_slice(&(field(4)? as u32).to_ne_bytes());
+        } else if let Some(rest) = item.strip_prefix("ifaddr") {
+            let f = fields(rest)?;
+            b.bytes.extend_from_slice(&[f[0] as u8, f[1] as u8, f[2] as u8, f[3] as u8]);
+            b.bytes.extend_from_slice(&(f[4] as u32).to_ne_bytes());
+        } else if let Some(rest) = item.strip_prefix("rtmsg") {
+            let f = fields(rest)?;
+            b.bytes.extend(f[..8].iter().map(|v| *v as u8));
+            b.bytes.extend_from_slice(&(f[8] as u32).to_ne_bytes());
+        } else if let Some(rest) = item.strip_prefix("ndmsg") {
+            let f = fields(rest)?;
+            b.bytes.extend_from_slice(&[f[0] as u8, 0, 0, 0]);
+            b.bytes.extend_from_slice(&(f[1] as i32).to_ne_bytes());
+            b.bytes.extend_from_slice(&(f[2] as u16).to_ne_bytes());
+            b.bytes.extend_from_slice(&[f[3] as u8, f[4] as u8]);
+        } else if item.starts_with("rtnh:") {
+            let (head, inner) = braced(item)?;
+            let f = fields(&head["rtnh".len()..])?;
+            let inner = body(inner)?;
+            b.align();
+            let at = b.bytes.len();
+            b.bytes.extend_from_slice(&0u16.to_ne_bytes());
+            b.bytes.extend_from_slice(&[f[0] as u8, f[1] as u8]);
+            b.bytes.extend_from_slice(&(f[2] as i32).to_ne_bytes());
+            b.absorb(inner, at + 8);
+            b.align();
+            let len = (b.bytes.len() - at) as u16;
+            b.bytes[at..at + 2].copy_from_slice(&len.to_ne_bytes());
         } else if let Some(f) = item.strip_prefix("rtgen:") {
             b.bytes.push(num(f)? as u8);
         } else if let Some(h) = item.strip_prefix("hex:") {
@@ -518,6 +665,14 @@ fn body(spec: &str) -> Result<Body, String> {
                 }
                 Some("strn") => v()?.as_bytes().to_vec(),
                 Some("hex") => hex(v()?)?,
+                Some("ip4") => {
+                    v()?.parse::<std::net::Ipv4Addr>().map_err(|e| format!("{item}: {e}"))?.octets().to_vec()
+                }
+                Some("ip6") => {
+                    // An IPv6 address has colons: the value is the rest of the item.
+                    let full = a.splitn(3, ':').nth(2).unwrap_or("");
+                    full.parse::<std::net::Ipv6Addr>().map_err(|e| format!("{item}: {e}"))?.octets().to_vec()
+                }
                 Some("mac") => {
                     let m = mac(v()?)?;
                     b.macs.push(m);

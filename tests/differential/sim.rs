@@ -87,7 +87,12 @@ impl Backend for Sim {
             }
             // The simulator runs deferred work (linkwatch, cleanup_net)
             // before the call that queued it returns: nothing to wait for.
-            Op::Wait { .. } => return Outcome::Ok,
+            // The virtual clock moves as long as the kernel slept: timers
+            // (DAD, lifetimes, neighbour states) fall due in both.
+            Op::Wait { ms } => {
+                self.kernel.advance_ms(*ms);
+                return Outcome::Ok;
+            }
             _ => {}
         }
         if let Op::Socket { name, ty, proto, user, ns } = op {
