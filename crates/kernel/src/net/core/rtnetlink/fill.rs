@@ -105,6 +105,7 @@ pub struct FillArgs {
 
 /// `rtnl_fill_ifinfo(skb, dev, src_net, …)`; on EMSGSIZE the message is cancelled.
 pub fn rtnl_fill_ifinfo(skb: &mut SkBuff, dev: &NetDevice, src_net: &Arc<Net>, a: &FillArgs) -> Result<(), Errno> {
+    let _f = debug_span!("rtnl_fill_ifinfo", ty = a.ty, dev = dev.ifindex()).entered();
     let Some(nlh) = skb.nlmsg_put(a.pid, a.seq, a.ty, 16, a.flags) else {
         return Err(Errno::EMSGSIZE);
     };
@@ -350,7 +351,6 @@ pub fn rtmsg_ifinfo_build_skb(
         _ => (0, 0),
     };
     let args = FillArgs { ty, pid, seq, change, event, new_nsid, new_ifindex, tgt_netnsid: -1, ..Default::default() };
-    let _f = debug_span!("rtnl_fill_ifinfo", ty, dev = dev.ifindex()).entered();
     match rtnl_fill_ifinfo(&mut skb, dev, &net, &args) {
         Ok(()) => Some(skb),
         Err(_) => None,

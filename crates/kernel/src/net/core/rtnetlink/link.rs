@@ -967,6 +967,7 @@ fn rtnl_valid_dump_ifinfo_req<'a>(msg: &'a [u8], strict: bool, extack: &mut ExtA
 /// filtered by master or kind; `cb.seq` is `dev_base_seq`, checked on the
 /// chunk's first message.
 pub fn rtnl_dump_ifinfo(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize, Errno> {
+    let _s = debug_span!("rtnl_dump_ifinfo", start = cb.args[0]).entered();
     let nlh = cb.nlh.clone();
     let net = Arc::clone(&cb.net);
     let mut flags = NLM_F_MULTI;

@@ -209,7 +209,7 @@ fn netlink_dump_locked(sk: &Arc<NetlinkSock>, mut st: MutexGuard<'_, CbState>) -
     let mut errno = dump_done_errno;
     if errno > 0 {
         cb.extack = ExtAck::default();
-        let _s = trace_span!("dump", chunk = alloc_size).entered();
+        let _s = debug_span!("netlink_dump", portid = sk.portid(), chunk = alloc_size).entered();
         let dump = Arc::clone(&cb.dump);
         errno = match dump(&mut skb, cb) {
             Ok(n) => n.min(i32::MAX as usize) as i32,
@@ -252,6 +252,7 @@ fn queue_chunk(sk: &Arc<NetlinkSock>, skb: SkBuff) {
 /// `netlink_dump_done`: NLMSG_DONE with the final errno and, when the
 /// requester asked for extended acks, the dumper's ext-ack TLVs after it.
 fn netlink_dump_done(sk: &NetlinkSock, skb: &mut SkBuff, cb: &mut NetlinkCallback, errno: i32) -> Result<(), Errno> {
+    let _s = debug_span!("netlink_dump_done", errno).entered();
     let flags = NLM_F_MULTI | cb.answer_flags;
     let nlh = cb.nlmsg_put_answer(skb, NLMSG_DONE, 4, flags).ok_or(Errno::ENOBUFS)?;
     cb.nl_dump_check_consistent(skb, nlh);
