@@ -244,6 +244,12 @@ impl Kernel {
         rtnetlink::rtnl_unregister_all(&self.inner.globals, protocol)
     }
 
+    /// The machine's global state (for the kernel's own unit tests).
+    #[cfg(test)]
+    pub(crate) fn globals(&self) -> Arc<Globals> {
+        Arc::clone(&self.inner.globals)
+    }
+
     /// The configuration the machine was booted with.
     pub fn config(&self) -> &Config {
         &self.inner.globals.config

@@ -152,3 +152,82 @@ pub fn advance_jiffies(globals: &Arc<Globals>, delta: u64) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Kernel};
+
+    fn globals() -> (Kernel, Arc<Globals>) {
+        let k = Kernel::new(Config::default());
+        let g = k.globals();
+        (k, g)
+    }
+
+    #[test]
+    fn timers_fire_in_expiry_order_each_at_its_own_jiffies() {
+        let (_k, g) = globals();
+        let log = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let start = jiffies(&g);
+        for (i, delay) in [(1u64, 30u64), (2, 10), (3, 20), (4, 10)] {
+            let t = TimerList::setup(&g);
+            let log = Arc::clone(&log);
+            t.mod_timer(&g, start + delay, Box::new(move |g| log.lock().push((i, jiffies(g) - start))));
+        }
+        advance_jiffies(&g, 25);
+        assert_eq!(*log.lock(), vec![(2, 10), (4, 10), (3, 20)], "due ones only, ties in arming order");
+        assert_eq!(jiffies(&g), start + 25);
+        advance_jiffies(&g, 5);
+        assert_eq!(log.lock().last(), Some(&(1, 30)));
+    }
+
+    #[test]
+    fn mod_timer_rearms_and_delete_disarms() {
+        let (_k, g) = globals();
+        let hits = Arc::new(parking_lot::Mutex::new(0));
+        let start = jiffies(&g);
+        let t = TimerList::setup(&g);
+        let h = Arc::clone(&hits);
+        assert!(!t.mod_timer(&g, start + 5, Box::new(move |_| *h.lock() += 1)));
+        let h = Arc::clone(&hits);
+        assert!(t.mod_timer(&g, start + 50, Box::new(move |_| *h.lock() += 10)), "was pending");
+        advance_jiffies(&g, 10);
+        assert_eq!(*hits.lock(), 0, "the first expiry was replaced");
+        assert_eq!(t.expires(&g), Some(start + 50));
+        assert!(t.delete(&g));
+        advance_jiffies(&g, 100);
+        assert_eq!(*hits.lock(), 0);
+        assert!(!t.pending(&g));
+    }
+
+    #[test]
+    fn a_timer_armed_by_a_timer_within_the_window_runs_too() {
+        let (_k, g) = globals();
+        let hits = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let start = jiffies(&g);
+        let t = TimerList::setup(&g);
+        let h = Arc::clone(&hits);
+        t.mod_timer(
+            &g,
+            start + 4,
+            Box::new(move |g| {
+                h.lock().push(jiffies(g) - start);
+                let h2 = Arc::clone(&h);
+                t.mod_timer(g, jiffies(g) + 4, Box::new(move |g| h2.lock().push(jiffies(g) - start)));
+            }),
+        );
+        advance_jiffies(&g, 10);
+        assert_eq!(*hits.lock(), vec![4, 8]);
+    }
+
+    #[test]
+    fn the_clock_starts_five_minutes_before_the_32_bit_wrap() {
+        assert_eq!(INITIAL_JIFFIES, 4_294_892_296);
+        assert_eq!(msecs_to_jiffies(1000), HZ);
+        assert_eq!(msecs_to_jiffies(1), 1, "rounded up");
+        let k = Kernel::new(Config::default());
+        assert_eq!(k.jiffies(), INITIAL_JIFFIES);
+        k.advance_ms(2000);
+        assert_eq!(k.jiffies(), INITIAL_JIFFIES + 2 * HZ);
+    }
+}
