@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 
 use parking_lot::MutexGuard;
-use tracing::{debug_span, trace_span};
+use tracing::debug_span;
 
 use super::ack::{netlink_ack_tlv_fill, netlink_ack_tlv_len};
 use super::queue::QueuedSkb;
