@@ -763,3 +763,34 @@ fn a_flood_of_address_notifications_overruns_a_small_listener_as_on_linux() {
     assert_eq!(small.recvmsg(&mut buf, MSG_DONTWAIT).err(), Some(Errno::ENOBUFS));
     assert_eq!(drain_msgs(&small).len(), 9);
 }
+
+/// `inet_select_addr` (devinet.c), the source-address choice the FIB's
+/// RTM_GETROUTE uses: the device's first primary in the destination's
+/// subnet, else its first primary of fitting scope (never a secondary),
+/// else the first non-link-scope primary of any device in ifindex order
+/// (the loopback first). Called as a library function: no message reaches
+/// it on its own. Follows the 6.18 source (no VRF master step).
+#[test]
+fn inet_select_addr_prefers_the_subnet_then_scope_then_other_devices() {
+    use rtnlsim::kernel::net::core::dev::dev_get_by_index;
+    use rtnlsim::kernel::net::ipv4::devinet::inet_select_addr;
+    use std::net::Ipv4Addr;
+    let lab = lab();
+    let v0 = lab.veth();
+    let dev = dev_get_by_index(&lab.net, v0).unwrap();
+    let peer = dev_get_by_index(&lab.net, 2).unwrap();
+    let any = Ipv4Addr::UNSPECIFIED;
+    assert_eq!(inet_select_addr(&dev, any, RT_SCOPE_UNIVERSE), any, "no address anywhere");
+    lab.set_flags(1, IFF_UP);
+    lab.ok(&add(1, [10, 0, 0, 1], 24, v0));
+    lab.ok(&add(2, [10, 0, 0, 2], 24, v0));
+    lab.ok(&add(3, [10, 1, 0, 1], 16, v0));
+    lab.ok(&addr_req(RTM_NEWADDR, ACK, 4, 16, RT_SCOPE_LINK, v0, &[nla_ip(IFA_LOCAL, [169, 254, 1, 1])]));
+    let sel = |d: &_, dst: [u8; 4], scope| inet_select_addr(d, Ipv4Addr::from(dst), scope).octets();
+    assert_eq!(sel(&dev, [10, 1, 2, 3], RT_SCOPE_UNIVERSE), [10, 1, 0, 1]);
+    assert_eq!(sel(&dev, [10, 0, 0, 200], RT_SCOPE_UNIVERSE), [10, 0, 0, 1], "never the secondary");
+    assert_eq!(sel(&dev, [8, 8, 8, 8], RT_SCOPE_UNIVERSE), [10, 0, 0, 1], "the link-scope one is too narrow");
+    assert_eq!(sel(&dev, [0, 0, 0, 0], RT_SCOPE_LINK), [169, 254, 1, 1], "first in list order");
+    assert_eq!(sel(&peer, [8, 8, 8, 8], RT_SCOPE_UNIVERSE), [10, 0, 0, 1], "borrowed from v0");
+    assert_eq!(sel(&peer, [8, 8, 8, 8], RT_SCOPE_HOST), [127, 0, 0, 1], "the loopback comes first");
+}
