@@ -794,3 +794,47 @@ fn inet_select_addr_prefers_the_subnet_then_scope_then_other_devices() {
     assert_eq!(sel(&peer, [8, 8, 8, 8], RT_SCOPE_UNIVERSE), [10, 0, 0, 1], "borrowed from v0");
     assert_eq!(sel(&peer, [8, 8, 8, 8], RT_SCOPE_HOST), [127, 0, 0, 1], "the loopback comes first");
 }
+
+/// p_addr4_more: IFA_F_MCAUTOJOIN on a unicast address is EINVAL "ipv4:
+/// Multicast auto join failed" (byte for byte); on a multicast address it
+/// is kept in IFA_FLAGS (0x480). Deleting a secondary deletes only it
+/// (`__inet_del_ifa` looks for secondaries only under a primary; in the
+/// probe the failed 10.0.0.1 left 10.0.0.2 primary, and deleting it took
+/// its secondary 10.0.0.3 first, as in `deleting_a_primary_…`).
+#[test]
+fn mcautojoin_needs_a_multicast_address_and_a_lone_secondary_goes_alone() {
+    let lab = lab();
+    let v0 = lab.veth();
+    let pid = lab.pid();
+    let req = addr_req(
+        RTM_NEWADDR,
+        ACK,
+        1,
+        24,
+        0,
+        v0,
+        &[nla_ip(IFA_LOCAL, [10, 0, 0, 1]), nla_u32(IFA_FLAGS, IFA_F_MCAUTOJOIN)],
+    );
+    assert_eq!(
+        lab.fails(&req),
+        kernel_bytes(
+            "64000000 0200 0002 01000000 5f6c0000 eaffffff 28000000 14000500 01000000 00000000 02180000 03000000
+             08000200 0a000001 08000800 00040000 25000100 69707634 3a204d75 6c746963 61737420 6175746f 206a6f69
+             6e206661 696c6564 00000000",
+            pid
+        )
+    );
+    let mc = addr_req(
+        RTM_NEWADDR,
+        ACK,
+        2,
+        32,
+        0,
+        v0,
+        &[nla_ip(IFA_LOCAL, [239, 1, 1, 1]), nla_u32(IFA_FLAGS, IFA_F_MCAUTOJOIN)],
+    );
+    assert_eq!(lines(&lab.ok(&mc)), ["NEW 239.1.1.1/32 v0 0x480"]);
+    lab.ok(&add(3, [10, 0, 0, 2], 24, v0));
+    lab.ok(&add(4, [10, 0, 0, 3], 24, v0));
+    assert_eq!(lines(&lab.ok(&del(5, [10, 0, 0, 3], 24, v0))), ["DEL 10.0.0.3/24 v0 0x81"]);
+}

@@ -423,6 +423,13 @@ pub fn inet_rtm_newaddr(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAck
         // It would be best to check for !NLM_F_CREATE here, but userspace
         // already relies on not having to provide it.
         set_ifa_lifetime(&mut ifa, valid_lft, prefered_lft, now);
+        if ifa.ifa_flags & IFA_F_MCAUTOJOIN != 0 && !ifa.ifa_address.is_multicast() {
+            // ip_mc_autojoin_config → ip_mc_join_group: only a multicast
+            // group can be joined (probe p_addr4_more "unicast with
+            // MCAUTOJOIN"). A multicast one is accepted without IGMP state.
+            extack.set_msg("ipv4: Multicast auto join failed");
+            return Err(Errno::EINVAL);
+        }
         return __inet_insert_ifa(&dev, ifa, Some(msg), portid, extack);
     };
     let flags = NlMsgHdr::new_unchecked(msg).nlmsg_flags();
