@@ -1180,13 +1180,13 @@ pub fn inet_select_addr(dev: &NetDevice, dst: Ipv4Addr, scope: u8) -> Ipv4Addr {
     addr
 }
 
-/// `devinet_init_net`: the namespace's `addr_chk_work`, first run at once.
+/// `devinet_init_net`: the namespace's `addr_chk_work` (`INIT_DEFERRABLE_WORK`;
+/// first queued by the first address inserted).
 fn devinet_init_net(net: &Arc<Net>) -> Result<(), Errno> {
     net.set_generic(Arc::new(Ipv4NetAddr {
         addr_chk_work: TimerList::setup(&net.globals),
         dev_addr_genid: AtomicU32::new(0),
     }));
-    queue_addr_chk_work(net, 0);
     Ok(())
 }
 
