@@ -699,3 +699,38 @@ fn entries_never_cross_namespaces() {
     let left = w.entries();
     assert_eq!(left.iter().map(|n| n.ifindex).collect::<Vec<_>>(), vec![V1]);
 }
+
+/// p_neigh steps 34-35 and the notifications after them: NTF_USE on a
+/// STALE entry moves it to DELAY silently (`used` now); 5 s later it is
+/// PROBE (announced with probes 1, refcnt 2: re-armed and probed), and
+/// after three unanswered probes, a second apart, FAILED (probes 3). NTF_USE
+/// of a new entry starts it INCOMPLETE with the unicast probes counted and
+/// one sent; after 3 s it is FAILED with probes 6.
+#[test]
+fn ntf_use_resolves_and_fails_without_answers() {
+    let w = World::new();
+    w.ok(&new_req(ADD, 1, AF_INET, V0, NUD_STALE, 0, &v4([10, 0, 0, 3]), Some(&MAC), &[]));
+    w.k.advance_ms(2000);
+    assert!(w.ok(&new_req(REQ, 2, AF_INET, V0, 0, NTF_USE, &v4([10, 0, 0, 3]), None, &[])).is_empty());
+    assert!(w.ok(&new_req(REQ | NLM_F_CREATE, 3, AF_INET, V0, 0, NTF_USE, &v4([10, 0, 0, 15]), None, &[])).is_empty());
+    let e = w.entries();
+    let st: Vec<(u8, u16, u32, u32)> = e.iter().map(|n| (n.dst[3], n.state, n.probes, n.cacheinfo[3])).collect();
+    assert_eq!(st, vec![(15, NUD_INCOMPLETE, 4, 1), (3, NUD_DELAY, 0, 1)]);
+    w.k.advance_ms(3000);
+    let heard: Vec<Neigh> = w.heard().iter().map(neigh_of).collect();
+    assert_eq!(heard.len(), 1);
+    assert_eq!((heard[0].dst[3], heard[0].state, heard[0].probes), (15, NUD_FAILED, 6));
+    assert_eq!(heard[0].cacheinfo[1..], [300, 0, 1]);
+    w.k.advance_ms(2000);
+    let heard: Vec<Neigh> = w.heard().iter().map(neigh_of).collect();
+    assert_eq!(heard.len(), 1);
+    assert_eq!((heard[0].dst[3], heard[0].state, heard[0].probes), (3, NUD_PROBE, 1));
+    assert_eq!(heard[0].cacheinfo[1..], [500, 0, 2]);
+    w.k.advance_ms(3000);
+    let heard: Vec<Neigh> = w.heard().iter().map(neigh_of).collect();
+    assert_eq!(heard.len(), 1);
+    assert_eq!((heard[0].dst[3], heard[0].state, heard[0].probes, heard[0].lladdr.is_none()), (3, NUD_FAILED, 3, true));
+    assert_eq!(heard[0].cacheinfo[1..], [800, 0, 1]);
+    w.k.advance_ms(60_000);
+    assert!(w.heard().is_empty());
+}

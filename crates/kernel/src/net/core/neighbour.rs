@@ -605,6 +605,8 @@ fn __neigh_update(
 /// (INCOMPLETE, the first probe at once), a STALE one goes to DELAY.
 fn neigh_event_send(ctx: &Ctx<'_>, n: &mut Neighbour) {
     let now = jiffies(ctx.globals);
+    // neigh_event_send_probe: the entry counts as used now.
+    n.used = now;
     if n.nud_state & (NUD_CONNECTED | NUD_DELAY_ | NUD_PROBE_) != 0 || n.dead {
         return;
     }
@@ -690,10 +692,6 @@ fn neigh_timer_handler(globals: &Arc<Globals>, net: &Weak<Net>, tbl: usize, id: 
             notify = true;
             skip_probe = true;
         }
-        // The running timer holds a reference while the handler runs.
-        if notify {
-            pending.extend(__neigh_notify(globals, tbl, n, RTM_NEWNEIGH, 0, 1));
-        }
         if !skip_probe {
             if n.nud_state & NUD_IN_TIMER != 0 {
                 let next = next.max(now + HZ / 100);
@@ -702,6 +700,14 @@ fn neigh_timer_handler(globals: &Arc<Globals>, net: &Weak<Net>, tbl: usize, id: 
             if n.nud_state & (NUD_INCOMPLETE_ | NUD_PROBE_) != 0 {
                 n.probes += 1;
             }
+        }
+        // The running timer holds a reference while the handler runs. The
+        // message shows the entry after the re-arm and the probe: 6.18.44
+        // announces DELAY → PROBE with probes 1 and refcnt 2
+        // (probes/observed/p_neigh.txt, p_neigh2.txt), which the source's
+        // order (notify, then re-arm and probe) would not give.
+        if notify {
+            pending.extend(__neigh_notify(globals, tbl, n, RTM_NEWNEIGH, 0, 1));
         }
     }
     flush_notifies(&netref, pending);
