@@ -734,3 +734,36 @@ fn ntf_use_resolves_and_fails_without_answers() {
     w.k.advance_ms(60_000);
     assert!(w.heard().is_empty());
 }
+
+/// p_neigh4 (listener on LINK and NEIGH): down, a new address and a move to
+/// another namespace announce the link first, then the flushed entries
+/// (ARP before ND); a deleted device's entries go before its RTM_DELLINK.
+#[test]
+fn flushes_fall_where_linux_puts_them_among_link_messages() {
+    let w = World::new();
+    let both = route_socket(&w.net, 1 | NEIGH_GROUP);
+    let kinds = |msgs: Vec<Msg>| msgs.iter().map(|m| m.ty).collect::<Vec<u16>>();
+    w.set_up(V0, true);
+    drain_msgs(&both);
+    w.ok(&perm(1, V0, &v4([10, 0, 0, 1]), &MAC));
+    drain_msgs(&both);
+    w.set_up(V0, false);
+    assert_eq!(kinds(drain_msgs(&both)), vec![RTM_NEWLINK, RTM_DELNEIGH]);
+    w.ok(&perm(2, V0, &v4([10, 0, 0, 1]), &MAC));
+    drain_msgs(&both);
+    w.ok(&link_req(RTM_NEWLINK, REQ, 3, V0, &nla(IFLA_ADDRESS, &[2, 0x11, 0x22, 0x33, 0x44, 0x55])));
+    assert_eq!(kinds(drain_msgs(&both)), vec![RTM_NEWLINK, RTM_DELNEIGH]);
+    w.ok(&perm(4, V0, &v4([10, 0, 0, 1]), &MAC));
+    w.ok(&perm(5, V0, &v6("2001:db8::1"), &MAC));
+    w.set_up(V0, true);
+    drain_msgs(&both);
+    let other = w.k.net_create().unwrap();
+    w.ok(&link_req(RTM_NEWLINK, REQ, 6, V0, &nla_u32(IFLA_NET_NS_FD, other.ns_fd() as u32)));
+    let got = drain_msgs(&both);
+    assert_eq!(kinds(got.clone()), vec![RTM_NEWLINK, RTM_DELNEIGH, RTM_DELNEIGH, RTM_DELLINK]);
+    assert_eq!((neigh_of(&got[1]).family, neigh_of(&got[2]).family), (AF_INET, AF_INET6));
+    w.ok(&perm(7, V1, &v4([10, 0, 0, 1]), &MAC));
+    drain_msgs(&both);
+    w.ok(&link_req(RTM_DELLINK, REQ, 8, V1, &[]));
+    assert_eq!(kinds(drain_msgs(&both)), vec![RTM_DELNEIGH, RTM_DELLINK]);
+}
