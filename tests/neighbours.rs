@@ -621,8 +621,8 @@ fn reachable_becomes_stale_on_the_virtual_clock() {
 // ===========================================================================
 
 /// p_neigh "v1 down (carrier off on v0)": losing the carrier flushes every
-/// entry but the PERMANENT ones (NOARP too), each with an RTM_DELNEIGH of
-/// pid 0 and refcnt 0; "v0 down": the rest go, permanent ones too, newest
+/// entry but the PERMANENT ones (NOARP too), ARP's then ND's, each with an
+/// RTM_DELNEIGH of pid 0 and refcnt 0; "v0 down": the rest go, permanent ones too, newest
 /// first; lo's entries stay.
 #[test]
 fn carrier_loss_and_link_down_flush_entries() {
@@ -632,6 +632,7 @@ fn carrier_loss_and_link_down_flush_entries() {
     w.ok(&new_req(ADD, 3, AF_INET, V0, NUD_STALE, 0, &v4([10, 0, 0, 3]), Some(&MAC), &[]));
     w.ok(&perm(4, V0, &v4([10, 0, 0, 9]), &MAC));
     w.ok(&perm(5, 1, &v6("2001:db8::1"), &MAC));
+    w.ok(&new_req(ADD, 6, AF_INET6, V0, NUD_STALE, 0, &v6("2001:db8::3"), Some(&MAC), &[]));
     assert!(w.set_up(V0, true).iter().all(|m| m.ty != RTM_DELNEIGH));
     assert!(w.set_up(V1, true).iter().all(|m| m.ty != RTM_DELNEIGH));
     let gone: Vec<(u16, u32, Vec<u8>, u16, u32)> = w
@@ -641,7 +642,11 @@ fn carrier_loss_and_link_down_flush_entries() {
         .collect();
     assert_eq!(
         gone,
-        vec![(RTM_DELNEIGH, 0, vec![10, 0, 0, 3], NUD_STALE, 0), (RTM_DELNEIGH, 0, vec![10, 0, 0, 4], NUD_NOARP, 0)]
+        vec![
+            (RTM_DELNEIGH, 0, vec![10, 0, 0, 3], NUD_STALE, 0),
+            (RTM_DELNEIGH, 0, vec![10, 0, 0, 4], NUD_NOARP, 0),
+            (RTM_DELNEIGH, 0, v6("2001:db8::3"), NUD_STALE, 0)
+        ]
     );
     let gone: Vec<Vec<u8>> =
         w.set_up(V0, false).iter().filter(|m| m.ty == RTM_DELNEIGH).map(|m| neigh_of(m).dst).collect();

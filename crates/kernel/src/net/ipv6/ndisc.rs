@@ -23,6 +23,8 @@ use nlwire::uapi::socket::AF_INET6;
 
 /// `DEVCONF_DISABLE_IPV6`.
 const DEVCONF_DISABLE_IPV6: usize = 26;
+/// `DEVCONF_NDISC_EVICT_NOCARRIER`.
+const DEVCONF_NDISC_EVICT_NOCARRIER: usize = 56;
 
 /// `nd_tbl`.
 pub static ND_TBL: NeighTable = NeighTable {
@@ -110,7 +112,9 @@ fn ndisc_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, info: &NetdevNot
             if info.flags_changed & IFF_NOARP != 0 {
                 neigh_changeaddr(NEIGH_ND_TABLE, dev);
             }
-            if !dev.st.lock().carrier_ok() {
+            // devconf_all's value is not modelled: the device's decides.
+            let evict = dev.ip6_ptr.lock().as_ref().is_none_or(|idev| idev.cnf[DEVCONF_NDISC_EVICT_NOCARRIER] != 0);
+            if evict && !dev.st.lock().carrier_ok() {
                 neigh_carrier_down(NEIGH_ND_TABLE, dev);
             }
         }
