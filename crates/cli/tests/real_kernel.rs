@@ -37,6 +37,10 @@ use transcript::{comparable, cut_usage, entry, first_difference, lines, mask_tim
 const LINKS: &str = include_str!("scripts/links.ip");
 /// `ip netns` and `ip -n`: names, ids, a veth pair across namespaces, a move.
 const NETNS: &str = include_str!("scripts/netns.ip");
+/// `ip address`: add, change, replace, del, show (text, -j, -o, filters), flush.
+const ADDR: &str = include_str!("scripts/addr.ip");
+/// `ip route`: tables, types, gateways, multipath, replace/append, get, flush.
+const ROUTE: &str = include_str!("scripts/route.ip");
 
 /// A world, or `None` (with the reason printed) where the live kernel or the
 /// real `ip` cannot be used.
@@ -65,6 +69,9 @@ fn read_only(argv: &[String]) -> bool {
     match words.first().copied().unwrap_or("") {
         "link" => matches!(words.get(1).copied(), None | Some("show" | "list" | "lst")),
         "netns" => matches!(words.get(1).copied(), None | Some("list" | "show")),
+        "addr" | "address" | "route" | "neigh" => {
+            matches!(words.get(1).copied(), None | Some("show" | "list" | "lst" | "get"))
+        }
         _ => false,
     }
 }
@@ -151,6 +158,26 @@ fn compare_same_state(script: &str, at_least: usize) {
 #[test]
 fn same_state_link_shows_and_errors_match_real_ip() {
     compare_same_state(LINKS, 40);
+}
+
+#[test]
+fn same_state_address_shows_and_errors_match_real_ip() {
+    compare_same_state(ADDR, 45);
+}
+
+#[test]
+fn address_requests_make_the_same_state_as_real_ip() {
+    compare_worlds(ADDR);
+}
+
+#[test]
+fn same_state_route_shows_and_errors_match_real_ip() {
+    compare_same_state(ROUTE, 60);
+}
+
+#[test]
+fn route_requests_make_the_same_state_as_real_ip() {
+    compare_worlds(ROUTE);
 }
 
 #[test]
