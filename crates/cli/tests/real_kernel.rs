@@ -228,7 +228,7 @@ fn recordings_are_the_live_kernels_transcripts() {
         eprintln!("skipped: the recordings are of Linux 6.18, this is {}", release.trim());
         return;
     }
-    for (name, script) in [("links", LINKS), ("netns", NETNS)] {
+    for (name, script) in [("links", LINKS), ("netns", NETNS), ("addr", ADDR), ("route", ROUTE)] {
         let Some(live) = transcript(script, false) else { return };
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/scripts/{name}.real"));
         if std::env::var_os("RTNLSIM_BLESS").is_some() {
@@ -333,7 +333,8 @@ impl Host for Recording<'_> {
 }
 
 /// Datagrams decoded, with what differs by design masked: sequence numbers
-/// (ip starts them at the wall clock) and descriptor numbers.
+/// (ip starts them at the wall clock), descriptor numbers, and the kernel's
+/// timestamps in the cache info that a flush sends back as it was dumped.
 fn requests_text(datagrams: &[Vec<u8>]) -> String {
     let mut t = String::new();
     for d in datagrams {
@@ -343,10 +344,18 @@ fn requests_text(datagrams: &[Vec<u8>]) -> String {
                 if w.starts_with("seq=") && w != "seq=0" {
                     *w = "seq=S".into();
                 }
+                // A flush sends dumped messages back: their pid is the dumper's port.
+                if w.starts_with("pid=") && w != "pid=0" {
+                    *w = "pid=P".into();
+                }
             }
             let masked = words.join(" ");
             let masked = match masked.find("_FD ") {
                 Some(i) => format!("{}_FD <fd>", &masked[..i]),
+                None => masked,
+            };
+            let masked = match masked.find("_CACHEINFO ") {
+                Some(i) => format!("{}_CACHEINFO <times>", &masked[..i]),
                 None => masked,
             };
             t.push_str(&masked);
@@ -366,7 +375,7 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
         eprintln!("skipped: no strace to read the real ip's requests with");
         return;
     }
-    for script in [LINKS, NETNS] {
+    for script in [LINKS, NETNS, ADDR, ROUTE] {
         let (Some(a), Some(b)) = (world(), world()) else { return };
         let mine = Recording { inner: &a, sent: Arc::new(Mutex::new(Vec::new())) };
         let log = std::env::temp_dir().join(format!("rtnlsim-strace-{}.log", std::process::id()));
