@@ -31,7 +31,7 @@ use nlwire::{Errno, SockaddrNl};
 use real::{have_strace, have_util_linux, ip_is_6_1, strace_datagrams, RealHost};
 use rtnlsim_cli::host::{Host, NsFile, NsName};
 use rtnlsim_cli::transport::{NlTransport, RecvInfo};
-use transcript::{comparable, cut_usage, entry, first_difference, lines, mask_timers, name_macs, ours};
+use transcript::{comparable, cut_usage, entry, first_difference, lines, mask_lifetimes, mask_timers, name_macs, ours};
 
 /// `ip link`: every feature of the client, and its errors.
 const LINKS: &str = include_str!("scripts/links.ip");
@@ -41,6 +41,8 @@ const NETNS: &str = include_str!("scripts/netns.ip");
 const ADDR: &str = include_str!("scripts/addr.ip");
 /// `ip route`: tables, types, gateways, multipath, replace/append, get, flush.
 const ROUTE: &str = include_str!("scripts/route.ip");
+/// `ip neigh`: states, flags, proxies, get, flush.
+const NEIGH: &str = include_str!("scripts/neigh.ip");
 
 /// A world, or `None` (with the reason printed) where the live kernel or the
 /// real `ip` cannot be used.
@@ -132,7 +134,7 @@ fn compare_same_state(script: &str, at_least: usize) {
         };
         compared += 1;
         let theirs = host.ip(&argv);
-        let norm = |r: &(String, String, i32)| (mask_timers(&r.0), cut_usage(&r.1), r.2);
+        let norm = |r: &(String, String, i32)| (mask_lifetimes(&mask_timers(&r.0)), cut_usage(&r.1), r.2);
         let (m, t) = (norm(&mine), norm(&theirs));
         let text = format!(
             "$ ip {}\n--- ours (status {})\n{}{}--- real ip (status {})\n{}{}",
@@ -178,6 +180,16 @@ fn same_state_route_shows_and_errors_match_real_ip() {
 #[test]
 fn route_requests_make_the_same_state_as_real_ip() {
     compare_worlds(ROUTE);
+}
+
+#[test]
+fn same_state_neigh_shows_and_errors_match_real_ip() {
+    compare_same_state(NEIGH, 30);
+}
+
+#[test]
+fn neigh_requests_make_the_same_state_as_real_ip() {
+    compare_worlds(NEIGH);
 }
 
 #[test]
@@ -228,7 +240,7 @@ fn recordings_are_the_live_kernels_transcripts() {
         eprintln!("skipped: the recordings are of Linux 6.18, this is {}", release.trim());
         return;
     }
-    for (name, script) in [("links", LINKS), ("netns", NETNS), ("addr", ADDR), ("route", ROUTE)] {
+    for (name, script) in [("links", LINKS), ("netns", NETNS), ("addr", ADDR), ("route", ROUTE), ("neigh", NEIGH)] {
         let Some(live) = transcript(script, false) else { return };
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/scripts/{name}.real"));
         if std::env::var_os("RTNLSIM_BLESS").is_some() {
@@ -247,6 +259,12 @@ fn comparisons_name_macs_and_mask_timers() {
     let s = "link/ether 16:d7:01:fd:40:82 brd ff:ff:ff:ff:ff:ff bridge_id 8000.16:d7:1:fd:40:82 x 0e:a2:5f:9c:3a:c8";
     assert_eq!(name_macs(s), "link/ether <MAC0> brd ff:ff:ff:ff:ff:ff bridge_id <BRID1> x <MAC2>");
     assert_eq!(mask_timers("gc_timer    0.09 x \"hello_timer\":12.50,"), "gc_timer T x \"hello_timer\":T,");
+    assert_eq!(
+        mask_lifetimes(
+            "valid_lft 99sec preferred_lft forever\n\"valid_life_time\":4294967295,\"preferred_life_time\":49}"
+        ),
+        "valid_lft Tsec preferred_lft forever\n\"valid_life_time\":4294967295,\"preferred_life_time\":T}"
+    );
 }
 
 #[test]
@@ -365,6 +383,22 @@ fn requests_text(datagrams: &[Vec<u8>]) -> String {
     t
 }
 
+/// Decoded messages (each a block from its `  RTM_`/`  NLMSG_` line on) sorted.
+fn message_set(t: &str) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in t.lines() {
+        if line.starts_with("  ") && !line.starts_with("   ") || blocks.is_empty() {
+            blocks.push(String::new());
+        }
+        if let Some(b) = blocks.last_mut() {
+            b.push_str(line);
+            b.push('\n');
+        }
+    }
+    blocks.sort();
+    blocks.concat()
+}
+
 /// Every datagram the client sends, byte for byte (sequence numbers and
 /// descriptors aside), is the one iproute2 6.1 sends for the same line:
 /// the scripts run in two fresh worlds, the client's sends recorded, the
@@ -375,7 +409,7 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
         eprintln!("skipped: no strace to read the real ip's requests with");
         return;
     }
-    for script in [LINKS, NETNS, ADDR, ROUTE] {
+    for script in [LINKS, NETNS, ADDR, ROUTE, NEIGH] {
         let (Some(a), Some(b)) = (world(), world()) else { return };
         let mine = Recording { inner: &a, sent: Arc::new(Mutex::new(Vec::new())) };
         let log = std::env::temp_dir().join(format!("rtnlsim-strace-{}.log", std::process::id()));
@@ -384,7 +418,11 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
         for argv in lines(script) {
             mine.sent.lock().unwrap().clear();
             let _ = ours(&mine, &argv);
-            let ours_sent = requests_text(&mine.sent.lock().unwrap());
+            // A neighbour flush deletes in the order of the dump, which is
+            // the randomly seeded hash's: its messages are compared as a set.
+            let neigh_flush = argv.iter().any(|w| w.starts_with("neigh")) && argv.iter().any(|w| w == "flush");
+            let as_set = |t: String| if neigh_flush { message_set(&t) } else { t };
+            let ours_sent = as_set(requests_text(&mine.sent.lock().unwrap()));
             let netns_cmd = argv.iter().any(|w| w == "netns") && !argv.iter().any(|w| w == "link");
             let names_change = netns_cmd && argv.iter().any(|w| w == "add" || w == "del");
             let theirs_sent = if names_change {
@@ -395,7 +433,7 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
             } else {
                 let _ = std::fs::remove_file(&log);
                 let _ = b.ip_straced(&argv, &log);
-                requests_text(&strace_datagrams(&std::fs::read_to_string(&log).unwrap_or_default()))
+                as_set(requests_text(&strace_datagrams(&std::fs::read_to_string(&log).unwrap_or_default())))
             };
             if std::env::var_os("RTNLSIM_SHOW").is_some() {
                 eprintln!("$ ip {}\n{ours_sent}", argv.join(" "));

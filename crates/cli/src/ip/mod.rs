@@ -16,6 +16,7 @@
 //! | [`iplink`], [`link_veth`] | ip/iplink.c, ip/link_veth.c |
 //! | [`ipaddress`] | ip/ipaddress.c (`print_linkinfo`, `ipaddr_list_link`) |
 //! | [`iproute`] | ip/iproute.c |
+//! | [`ipneigh`] | ip/ipneigh.c |
 //! | [`ipaddress_addr`] | ip/ipaddress.c (`ipaddr_modify`, `print_addrinfo`, `ipaddr_list_flush_or_save`) |
 //! | [`iplink_bridge`] | ip/iplink_bridge.c, ip/iplink_bridge_slave.c |
 //! | [`ipnetns`] | ip/ipnetns.c |
@@ -28,6 +29,7 @@ pub mod ipaddress;
 pub mod ipaddress_addr;
 pub mod iplink;
 pub mod iplink_bridge;
+pub mod ipneigh;
 pub mod ipnetns;
 pub mod iproute;
 pub mod json_print;
@@ -72,6 +74,10 @@ pub struct Ip<'h> {
     filter: ipaddress::LinkFilter,
     /// `filter` of ip/iproute.c.
     rfilter: iproute::RouteFilter,
+    /// `filter` of ip/ipneigh.c.
+    nfilter: ipneigh::NeighFilter,
+    /// `ll_init_map` has run.
+    ll_map_initialized: bool,
     /// Namespace files opened for requests (ip never closes them).
     open_files: Vec<Box<dyn crate::host::NsFile>>,
 }
@@ -120,6 +126,8 @@ impl<'h> Ip<'h> {
             open_files: Vec::new(),
             filter: ipaddress::LinkFilter::default(),
             rfilter: iproute::RouteFilter::default(),
+            nfilter: ipneigh::NeighFilter::default(),
+            ll_map_initialized: false,
         })
     }
 
@@ -183,6 +191,7 @@ impl<'h> Ip<'h> {
         match OBJECTS.iter().find(|c| matches(obj, c)) {
             // do_cmd returns -(func()): failures are negative inside, positive out.
             Some(&"address") => self.do_ipaddr(args).map(|v| -v),
+            Some(&"neighbor") | Some(&"neighbour") => self.do_ipneigh(args).map(|v| -v),
             Some(&"route") => self.do_iproute(args).map(|v| -v),
             Some(&"link") => self.do_iplink(args).map(|v| -v),
             Some(&"netns") => self.do_netns(args).map(|v| -v),
