@@ -41,6 +41,8 @@ const NETNS: &str = include_str!("scripts/netns.ip");
 const ADDR: &str = include_str!("scripts/addr.ip");
 /// `ip route`: tables, types, gateways, multipath, replace/append, get, flush.
 const ROUTE: &str = include_str!("scripts/route.ip");
+/// `ip monitor`: the notifications of links, addresses, routes and neighbours.
+const MONITOR: &str = include_str!("scripts/monitor.ip");
 /// `ip neigh`: states, flags, proxies, get, flush.
 const NEIGH: &str = include_str!("scripts/neigh.ip");
 
@@ -254,6 +256,48 @@ fn recordings_are_the_live_kernels_transcripts() {
     }
 }
 
+/// Our `monitor` line in a script and iproute2's `ip monitor` running in
+/// the background of the same namespace print the same notifications for
+/// the same requests (ours drained after every line, the real one read
+/// when it is stopped, after the kernel's work queues have settled).
+#[test]
+fn monitor_prints_what_real_ip_monitor_prints() {
+    let Some(host) = world() else { return };
+    let what: Vec<String> = ["monitor", "link", "address", "route", "neigh"].map(String::from).to_vec();
+    let real = host.ip_spawn(&what);
+    let mut session = rtnlsim_cli::run::Session::new(&host, &Default::default());
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(session.run_line(&what, &mut out, &mut err), Ok(0), "{}", String::from_utf8_lossy(&err));
+    // The real ip monitor must be listening before the first request.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let mut count = 0;
+    for argv in lines(MONITOR) {
+        let before = out.len();
+        let r = session.run_line(&argv, &mut out, &mut err);
+        assert_eq!(r, Ok(0), "$ ip {}: {}", argv.join(" "), String::from_utf8_lossy(&err));
+        count += usize::from(out.len() > before);
+    }
+    // Linkwatch and IPv6 address work run up to a second later.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    session.drain(&mut out, &mut err);
+    unsafe { libc::kill(real.id() as i32, libc::SIGTERM) };
+    let theirs = real.wait_with_output().expect("ip monitor");
+    let real_err = theirs.stderr.clone();
+    let (ours, theirs) =
+        (String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&theirs.stdout).into_owned());
+    if std::env::var_os("RTNLSIM_SHOW").is_some() {
+        eprintln!(
+            "--- ours\n{ours}--- real ip monitor\n{theirs}--- its stderr\n{}",
+            String::from_utf8_lossy(&real_err)
+        );
+    }
+    assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
+    assert!(count >= 20, "only {count} lines caused notifications:\n{ours}");
+    if let Some(d) = first_difference(&theirs, &ours) {
+        panic!("the real ip monitor (left) and ours (right): {d}");
+    }
+}
+
 #[test]
 fn comparisons_name_macs_and_mask_timers() {
     let s = "link/ether 16:d7:01:fd:40:82 brd ff:ff:ff:ff:ff:ff bridge_id 8000.16:d7:1:fd:40:82 x 0e:a2:5f:9c:3a:c8";
@@ -294,6 +338,60 @@ fn decode_names_every_attribute_of_a_real_link_dump() {
     }
     assert!(!out.contains("left over"), "{out}");
     assert!(!out.contains("attr "), "an attribute without a name:\n{out}");
+}
+
+#[test]
+fn decode_names_every_attribute_of_real_address_route_and_neighbour_dumps() {
+    let Some(host) = world() else { return };
+    for l in [
+        "link set lo up",
+        "link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11",
+        "link set v0 up",
+        "link set v1 up",
+        "addr add 10.0.0.1/24 dev v0 metric 9 valid_lft 100 preferred_lft 50",
+        "addr add 10.0.1.1/24 dev v1",
+        "addr add 2001:db8::1/64 dev v0 nodad",
+        "route add 10.1.0.0/16 table 7 nexthop via 10.0.0.2 weight 2 nexthop via 10.0.1.2",
+        "route add 10.2.0.0/16 via 10.0.0.2 mtu 1300",
+        "neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0 protocol static",
+    ] {
+        let argv: Vec<String> = l.split(' ').map(String::from).collect();
+        assert_eq!(ours(&host, &argv).2, 0, "{l}");
+    }
+    let opts = rtnlsim_cli::run::RunOptions { decode: true, ..Default::default() };
+    let mut all = String::new();
+    for l in ["addr show", "route show table all", "neigh show nud all", "route get 10.2.3.4"] {
+        let argv: Vec<String> = l.split(' ').map(String::from).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let r = rtnlsim_cli::run::run_command(&host, &argv, &opts, &mut out, &mut err);
+        assert_eq!(r, Ok(0), "{l}: {}", String::from_utf8_lossy(&err));
+        all.push_str(&String::from_utf8(out).unwrap());
+    }
+    for want in [
+        "ifaddrmsg family=AF_INET prefixlen=24",
+        "IFA_LOCAL 10.0.0.1",
+        "IFA_CACHEINFO prefered=",
+        "IFA_RT_PRIORITY 9",
+        "IFA_ADDRESS 2001:db8::1",
+        "rtmsg family=AF_INET dst_len=16",
+        "RTA_TABLE 7",
+        "RTA_MULTIPATH",
+        "rtnexthop len=16 flags=0x0 hops=1",
+        "RTA_GATEWAY 10.0.1.2",
+        "RTA_METRICS",
+        "RTAX_MTU 1300",
+        "RTA_PREF 0",
+        "RTA_UID 0",
+        "ndmsg family=AF_INET",
+        "NDA_DST 10.0.0.2",
+        "NDA_LLADDR 02:00:00:00:00:02",
+        "NDA_PROTOCOL 4",
+        "NLMSG_DONE",
+    ] {
+        assert!(all.contains(want), "no {want:?} in:\n{all}");
+    }
+    assert!(!all.contains("left over"), "{all}");
+    assert!(!all.contains("attr "), "an attribute without a name:\n{all}");
 }
 
 /// A host whose sockets keep a copy of every datagram sent.

@@ -102,7 +102,7 @@ impl Ip<'_> {
     }
 
     /// `ll_init_map`: a whole link dump into the cache, once per invocation.
-    fn ll_init_map(&mut self) -> Result<(), Exit> {
+    pub(super) fn ll_init_map(&mut self) -> Result<(), Exit> {
         if self.ll_map_initialized {
             return Ok(());
         }

@@ -71,7 +71,7 @@ pub struct RouteFilter {
 
 impl RouteFilter {
     /// `iproute_reset_filter(0)`.
-    fn reset() -> Self {
+    pub(super) fn reset() -> Self {
         let mut f = RouteFilter::default();
         f.mdst.bitlen = -1;
         f.msrc.bitlen = -1;

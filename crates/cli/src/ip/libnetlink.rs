@@ -64,6 +64,17 @@ impl RtnlHandle {
     /// `rtnl_open_byproto(rth, 0, NETLINK_ROUTE)` on a socket the host opened;
     /// `None` when it failed, with the message ip prints in `err`.
     pub fn open(sock: Box<dyn NlTransport>, time: u32, err: &mut String) -> Option<RtnlHandle> {
+        RtnlHandle::open_bound(sock, time, SockaddrNl::new(0, 0), err)
+    }
+
+    /// `rtnl_open_byproto(rth, subscriptions, NETLINK_ROUTE)`: bound with
+    /// `nl_groups = subscriptions` in `local`.
+    pub fn open_bound(
+        sock: Box<dyn NlTransport>,
+        time: u32,
+        local: SockaddrNl,
+        err: &mut String,
+    ) -> Option<RtnlHandle> {
         if let Err(e) = sock.setsockopt_int(SOL_SOCKET, SO_SNDBUF, 32768) {
             perror(err, "SO_SNDBUF", e);
             return None;
@@ -74,7 +85,7 @@ impl RtnlHandle {
         }
         // Older kernels may not support extended ACK reporting.
         let _ = sock.setsockopt_int(SOL_NETLINK, NETLINK_EXT_ACK, 1);
-        if let Err(e) = sock.bind(&SockaddrNl::new(0, 0)) {
+        if let Err(e) = sock.bind(&local) {
             perror(err, "Cannot bind netlink socket", e);
             return None;
         }

@@ -17,6 +17,7 @@
 //! | [`ipaddress`] | ip/ipaddress.c (`print_linkinfo`, `ipaddr_list_link`) |
 //! | [`iproute`] | ip/iproute.c |
 //! | [`ipneigh`] | ip/ipneigh.c |
+//! | [`ipmonitor`] | ip/ipmonitor.c |
 //! | [`ipaddress_addr`] | ip/ipaddress.c (`ipaddr_modify`, `print_addrinfo`, `ipaddr_list_flush_or_save`) |
 //! | [`iplink_bridge`] | ip/iplink_bridge.c, ip/iplink_bridge_slave.c |
 //! | [`ipnetns`] | ip/ipnetns.c |
@@ -29,6 +30,7 @@ pub mod ipaddress;
 pub mod ipaddress_addr;
 pub mod iplink;
 pub mod iplink_bridge;
+pub mod ipmonitor;
 pub mod ipneigh;
 pub mod ipnetns;
 pub mod iproute;
@@ -78,6 +80,8 @@ pub struct Ip<'h> {
     nfilter: ipneigh::NeighFilter,
     /// `ll_init_map` has run.
     ll_map_initialized: bool,
+    /// What `ip monitor` keeps.
+    monitor: ipmonitor::MonitorState,
     /// Namespace files opened for requests (ip never closes them).
     open_files: Vec<Box<dyn crate::host::NsFile>>,
 }
@@ -128,6 +132,7 @@ impl<'h> Ip<'h> {
             rfilter: iproute::RouteFilter::default(),
             nfilter: ipneigh::NeighFilter::default(),
             ll_map_initialized: false,
+            monitor: ipmonitor::MonitorState::default(),
         })
     }
 
@@ -192,6 +197,7 @@ impl<'h> Ip<'h> {
             // do_cmd returns -(func()): failures are negative inside, positive out.
             Some(&"address") => self.do_ipaddr(args).map(|v| -v),
             Some(&"neighbor") | Some(&"neighbour") => self.do_ipneigh(args).map(|v| -v),
+            Some(&"monitor") => self.ipmonitor_start(args).map(|v| -v),
             Some(&"route") => self.do_iproute(args).map(|v| -v),
             Some(&"link") => self.do_iplink(args).map(|v| -v),
             Some(&"netns") => self.do_netns(args).map(|v| -v),

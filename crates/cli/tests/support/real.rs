@@ -273,6 +273,19 @@ impl RealHost {
         self.ip_under(args, Some(trace))
     }
 
+    /// The real `ip` with `args`, started in this world and left running
+    /// (for `ip monitor`), its stdout piped.
+    pub fn ip_spawn(&self, args: &[String]) -> std::process::Child {
+        let sh = format!("exec nsenter --net={} ip \"$@\"", self.init.path());
+        Command::new("sh")
+            .args(["-c", &sh, "ip"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("sh ip")
+    }
+
     fn ip_under(&self, args: &[String], trace: Option<&std::path::Path>) -> (String, String, i32) {
         let mut sh = String::from("set -e; mount -t tmpfs none /run; mkdir /run/netns; ");
         for (name, ns) in self.named.lock().unwrap().iter() {
