@@ -44,6 +44,13 @@ pub trait Host {
     fn netns_dir_exists(&self) -> bool;
     /// `time(NULL)`: iproute2 starts every handle's sequence numbers there.
     fn time(&self) -> u32;
+    /// `ioctl(socket(AF_INET, SOCK_STREAM), SIOCGIFTXQLEN, {ifname})` in
+    /// `netns`: what `print_queuelen` asks when a link message carries no
+    /// IFLA_TXQLEN. `None` where there is no such system call (the
+    /// simulated machine: its kernel is reached through netlink only).
+    fn txqlen(&self, _netns: NsName<'_>, _ifname: &str) -> Option<Result<u32, Errno>> {
+        None
+    }
 }
 
 /// The simulator's `time(NULL)`: a fixed instant, so that runs are identical.

@@ -318,13 +318,23 @@ impl Ip<'_> {
             self.out.print_string(Any, Some("group"), &format!("group {s} "), Some(&s));
         }
         if f.showqueue {
-            // print_queuelen: without IFLA_TXQLEN ip asks ioctl(SIOCGIFTXQLEN),
-            // which a simulated kernel cannot answer; nothing is printed then.
-            if let Some(q) = t(IFLA_TXQLEN) {
-                let q = q.get_u32() as i32;
-                if q != 0 {
-                    self.out.print_int(Any, Some("txqlen"), &format!("qlen {q}"), q as i64);
-                }
+            // print_queuelen: without IFLA_TXQLEN (an AF_INET6 link dump,
+            // inet6_dump_ifinfo, has none) ip asks ioctl(SIOCGIFTXQLEN), which
+            // the Host answers if it can (the simulated machine cannot: nothing
+            // is printed then).
+            let q = match t(IFLA_TXQLEN) {
+                Some(q) => Some(q.get_u32() as i32),
+                None => match self.host.txqlen(self.opts.netns.as_deref(), &name) {
+                    Some(Ok(q)) => Some(q as i32),
+                    Some(Err(e)) => {
+                        self.err.push_str(&format!("ioctl(SIOCGIFTXQLEN) failed: {}\n", super::utils::strerror(e)));
+                        None
+                    }
+                    None => None,
+                },
+            };
+            if let Some(q) = q.filter(|q| *q != 0) {
+                self.out.print_int(Any, Some("txqlen"), &format!("qlen {q}"), q as i64);
             }
         }
         if let Some(e) = t(IFLA_EVENT) {
