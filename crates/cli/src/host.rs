@@ -46,8 +46,7 @@ pub trait Host {
     fn time(&self) -> u32;
     /// `ioctl(socket(AF_INET, SOCK_STREAM), SIOCGIFTXQLEN, {ifname})` in
     /// `netns`: what `print_queuelen` asks when a link message carries no
-    /// IFLA_TXQLEN. `None` where there is no such system call (the
-    /// simulated machine: its kernel is reached through netlink only).
+    /// IFLA_TXQLEN. `None` where there is no such system call.
     fn txqlen(&self, _netns: NsName<'_>, _ifname: &str) -> Option<Result<u32, Errno>> {
         None
     }
@@ -142,5 +141,18 @@ impl Host for SimHost {
 
     fn time(&self) -> u32 {
         VIRTUAL_TIME
+    }
+
+    /// net/core/dev_ioctl.c `dev_ifsioc_locked`, SIOCGIFTXQLEN: the device
+    /// by name in the namespace (ENODEV if none), its `tx_queue_len`.
+    fn txqlen(&self, netns: NsName<'_>, ifname: &str) -> Option<Result<u32, Errno>> {
+        let net = match netns {
+            None => self.kernel.init_net(),
+            Some(name) => self.kernel.netns_get(name)?,
+        };
+        Some(match rtnlsim_kernel::net::core::dev::dev_get_by_name(net.arc(), ifname) {
+            Some(dev) => Ok(dev.st.lock().tx_queue_len),
+            None => Err(Errno::ENODEV),
+        })
     }
 }

@@ -319,9 +319,8 @@ impl Ip<'_> {
         }
         if f.showqueue {
             // print_queuelen: without IFLA_TXQLEN (an AF_INET6 link dump,
-            // inet6_dump_ifinfo, has none) ip asks ioctl(SIOCGIFTXQLEN), which
-            // the Host answers if it can (the simulated machine cannot: nothing
-            // is printed then).
+            // inet6_dump_ifinfo, has none) ip asks ioctl(SIOCGIFTXQLEN) of
+            // the Host (nothing is printed where it has no such call).
             let q = match t(IFLA_TXQLEN) {
                 Some(q) => Some(q.get_u32() as i32),
                 None => match self.host.txqlen(self.opts.netns.as_deref(), &name) {

@@ -726,4 +726,60 @@ mod tests {
         assert_eq!(ll_idx_a2n("if12"), 12);
         assert!(check_ifname("v0") && !check_ifname("a/b") && !check_ifname("0123456789abcdef"));
     }
+
+    #[test]
+    fn prefixes_parse_as_get_prefix_1_does() {
+        let p = get_prefix_1("10.0.0.1/24", AF_UNSPEC).unwrap();
+        assert_eq!((p.family, p.bytelen, p.bitlen), (AF_INET, 4, 24));
+        assert!(p.flags & PREFIXLEN_SPECIFIED != 0 && p.is_inet_not_unspec());
+        assert_eq!(get_prefix_1("10.0.0.1", AF_UNSPEC).unwrap().bitlen, 32);
+        assert_eq!(get_prefix_1("10.0.0.1/255.255.0.0", AF_UNSPEC).unwrap().bitlen, 16);
+        assert_eq!(get_prefix_1("010.0x10.0.1", AF_UNSPEC).unwrap().bytes(), &[8, 16, 0, 1]);
+        assert!(get_prefix_1("10.0.0.1/33", AF_UNSPEC).is_none());
+        assert!(get_prefix_1("10.0.0.1/255.0.255.0", AF_UNSPEC).is_none());
+        assert!(get_prefix_1("10.0.0.256", AF_UNSPEC).is_none());
+        assert!(get_prefix_1("2001:db8::1/64", AF_INET).is_none());
+        let d = get_prefix_1("default", AF_INET6).unwrap();
+        assert_eq!((d.family, d.bytelen, d.bitlen), (AF_INET6, 16, 0));
+        assert!(get_prefix_1("default/8", AF_INET).is_none());
+        let m = get_addr_1("224.0.0.9", AF_UNSPEC).unwrap();
+        assert!(m.is_inet_multi());
+        let mut err = String::new();
+        assert!(get_prefix(&mut err, "bogus", AF_UNSPEC).is_err());
+        assert_eq!(err, "Error: any valid prefix is expected rather than \"bogus\".\n");
+    }
+
+    #[test]
+    fn addresses_print_as_glibc_inet_ntop() {
+        assert_eq!(inet_ntop(AF_INET, &[10, 0, 0, 1]), "10.0.0.1");
+        let v6 = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap().octets();
+        assert_eq!(inet_ntop(AF_INET6, &v6("2001:db8::1")), "2001:db8::1");
+        assert_eq!(inet_ntop(AF_INET6, &v6("::1")), "::1");
+        assert_eq!(inet_ntop(AF_INET6, &v6("::ffff:1.2.3.4")), "::ffff:1.2.3.4");
+        assert_eq!(inet_ntop(AF_INET6, &v6("::1.2.3.4")), "::1.2.3.4");
+        assert!(inet_addr_match(&[10, 0, 1, 2], &[10, 0, 0, 0], 16));
+        assert!(!inet_addr_match(&[10, 1, 1, 2], &[10, 0, 0, 0], 16));
+        assert!(inet_addr_match(&[10, 0, 0, 130], &[10, 0, 0, 128], 25));
+    }
+
+    #[test]
+    fn rt_names_are_iproute2s_with_etc_iproute2() {
+        assert_eq!(rtnl_rtprot_n2a(2, false), "kernel");
+        assert_eq!(rtnl_rtprot_n2a(99, false), "openr");
+        assert_eq!(rtnl_rtprot_n2a(77, false), "77");
+        assert_eq!(rtnl_rtprot_n2a(2, true), "2");
+        assert_eq!(rtnl_rtprot_a2n("static"), Some(4));
+        assert_eq!(rtnl_rtprot_a2n("256"), None);
+        assert_eq!(rtnl_rtscope_n2a(253, false), "link");
+        assert_eq!(rtnl_rtscope_a2n("host"), Some(254));
+        assert_eq!(rtnl_rttable_n2a(254, false), "main");
+        assert_eq!(rtnl_rttable_n2a(1000, false), "1000");
+        assert_eq!(rtnl_rttable_a2n("local"), Some(255));
+        assert_eq!(rtnl_rttable_a2n("4294967295"), Some(u32::MAX));
+        assert_eq!(rtnl_rttable_a2n("all"), None);
+        assert_eq!(rtnl_rtntype_n2a(6, false), "blackhole");
+        assert_eq!(rtnl_rtntype_a2n("unr"), Some(7));
+        assert_eq!(rtnl_rtntype_a2n("brd"), Some(3));
+        assert!(fnmatch("v0:*", "v0:sec") && !fnmatch("v0:*", "v1") && fnmatch("br[0-9]", "br0"));
+    }
 }
