@@ -15,10 +15,10 @@
 //! | [`ll_map`] | lib/ll_map.c |
 //! | [`iplink`], [`link_veth`] | ip/iplink.c, ip/link_veth.c |
 //! | [`ipaddress`] | ip/ipaddress.c (`print_linkinfo`, `ipaddr_list_link`) |
-//! | [`iproute`] | ip/iproute.c |
+//! | [`iproute`], [`iproute_print`] | ip/iproute.c |
 //! | [`ipneigh`] | ip/ipneigh.c |
 //! | [`ipmonitor`] | ip/ipmonitor.c |
-//! | [`ipaddress_addr`] | ip/ipaddress.c (`ipaddr_modify`, `print_addrinfo`, `ipaddr_list_flush_or_save`) |
+//! | [`ipaddress_addr`], [`ipaddress_list`] | ip/ipaddress.c (`ipaddr_modify`, `print_addrinfo`; `ipaddr_list_flush_or_save`, `ipaddr_flush`) |
 //! | [`iplink_bridge`] | ip/iplink_bridge.c, ip/iplink_bridge_slave.c |
 //! | [`ipnetns`] | ip/ipnetns.c |
 //! | [`json_print`] | lib/json_print.c, lib/json_writer.c |
@@ -28,12 +28,14 @@ pub mod args;
 pub mod error;
 pub mod ipaddress;
 pub mod ipaddress_addr;
+pub mod ipaddress_list;
 pub mod iplink;
 pub mod iplink_bridge;
 pub mod ipmonitor;
 pub mod ipneigh;
 pub mod ipnetns;
 pub mod iproute;
+pub mod iproute_print;
 pub mod json_print;
 pub mod libnetlink;
 pub mod link_veth;
