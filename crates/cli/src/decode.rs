@@ -2,7 +2,10 @@
 //! named, NLMSG_ERROR and NLMSG_DONE opened up, link messages (RTM_*LINK)
 //! with their `struct ifinfomsg` and every attribute by its `IFLA_*` name,
 //! nests opened (IFLA_LINKINFO by kind, IFLA_AF_SPEC by family), namespace
-//! id messages (RTM_*NSID) by `NETNSA_*` name, other payloads in hex.
+//! id messages (RTM_*NSID) by `NETNSA_*` name, addresses (RTM_*ADDR, their
+//! `struct ifaddrmsg` and `IFA_*`), routes (RTM_*ROUTE, `struct rtmsg`,
+//! `RTA_*`, RTA_METRICS and RTA_MULTIPATH opened) and neighbours
+//! (RTM_*NEIGH, `struct ndmsg`, `NDA_*`), other payloads in hex.
 //!
 //! This is the simulator's own reading of the bytes (through nlwire's views),
 //! used by `rtnlsim demo` and `rtnlsim run --decode`.
@@ -125,6 +128,21 @@ pub fn datagram(data: &[u8], indent: &str) -> String {
                 out.push_str(&ifinfomsg_line(h.payload(), &sub));
                 attrs(&mut out, &h.payload()[16..], &sub, Space::Link);
             }
+            RTM_NEWADDR..=RTM_GETADDR if h.payload().len() >= 8 => {
+                let sub = format!("{indent}  ");
+                out.push_str(&ifaddrmsg_line(h.payload(), &sub));
+                attrs(&mut out, &h.payload()[8..], &sub, Space::Addr);
+            }
+            RTM_NEWROUTE..=RTM_GETROUTE if h.payload().len() >= 12 => {
+                let sub = format!("{indent}  ");
+                out.push_str(&rtmsg_line(h.payload(), &sub));
+                attrs(&mut out, &h.payload()[12..], &sub, Space::Route);
+            }
+            RTM_NEWNEIGH..=RTM_GETNEIGH if h.payload().len() >= 12 => {
+                let sub = format!("{indent}  ");
+                out.push_str(&ndmsg_line(h.payload(), &sub));
+                attrs(&mut out, &h.payload()[12..], &sub, Space::Neigh);
+            }
             RTM_NEWNSID..=RTM_GETNSID if !h.payload().is_empty() => {
                 let _ = writeln!(out, "{indent}  rtgenmsg family={}", family_name(h.payload()[0]));
                 let p = h.payload();
@@ -166,6 +184,138 @@ fn ifinfomsg_line(p: &[u8], indent: &str) -> String {
     )
 }
 
+/// `struct ifaddrmsg`, fields named.
+fn ifaddrmsg_line(p: &[u8], indent: &str) -> String {
+    format!(
+        "{indent}ifaddrmsg family={} prefixlen={} flags={:#x} scope={} index={}\n",
+        family_name(p[0]),
+        p[1],
+        p[2],
+        p[3],
+        u32::from_ne_bytes([p[4], p[5], p[6], p[7]])
+    )
+}
+
+/// `struct rtmsg`, fields named.
+fn rtmsg_line(p: &[u8], indent: &str) -> String {
+    format!(
+        "{indent}rtmsg family={} dst_len={} src_len={} tos={} table={} protocol={} scope={} type={} flags={:#x}\n",
+        family_name(p[0]),
+        p[1],
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+        p[6],
+        p[7],
+        u32::from_ne_bytes([p[8], p[9], p[10], p[11]])
+    )
+}
+
+/// `struct ndmsg`, fields named.
+fn ndmsg_line(p: &[u8], indent: &str) -> String {
+    format!(
+        "{indent}ndmsg family={} ifindex={} state={:#x} flags={:#x} type={}\n",
+        family_name(p[0]),
+        i32::from_ne_bytes([p[4], p[5], p[6], p[7]]),
+        u16::from_ne_bytes([p[8], p[9]]),
+        p[10],
+        p[11]
+    )
+}
+
+/// Linux 6.18's `IFA_*` (include/uapi/linux/if_addr.h).
+const IFA_NAMES: [&str; 12] = [
+    "IFA_UNSPEC",
+    "IFA_ADDRESS",
+    "IFA_LOCAL",
+    "IFA_LABEL",
+    "IFA_BROADCAST",
+    "IFA_ANYCAST",
+    "IFA_CACHEINFO",
+    "IFA_MULTICAST",
+    "IFA_FLAGS",
+    "IFA_RT_PRIORITY",
+    "IFA_TARGET_NETNSID",
+    "IFA_PROTO",
+];
+/// Linux 6.18's `RTA_*` (include/uapi/linux/rtnetlink.h).
+const RTA_NAMES: [&str; 31] = [
+    "RTA_UNSPEC",
+    "RTA_DST",
+    "RTA_SRC",
+    "RTA_IIF",
+    "RTA_OIF",
+    "RTA_GATEWAY",
+    "RTA_PRIORITY",
+    "RTA_PREFSRC",
+    "RTA_METRICS",
+    "RTA_MULTIPATH",
+    "RTA_PROTOINFO",
+    "RTA_FLOW",
+    "RTA_CACHEINFO",
+    "RTA_SESSION",
+    "RTA_MP_ALGO",
+    "RTA_TABLE",
+    "RTA_MARK",
+    "RTA_MFC_STATS",
+    "RTA_VIA",
+    "RTA_NEWDST",
+    "RTA_PREF",
+    "RTA_ENCAP_TYPE",
+    "RTA_ENCAP",
+    "RTA_EXPIRES",
+    "RTA_PAD",
+    "RTA_UID",
+    "RTA_TTL_PROPAGATE",
+    "RTA_IP_PROTO",
+    "RTA_SPORT",
+    "RTA_DPORT",
+    "RTA_NH_ID",
+];
+/// Linux 6.18's `RTAX_*`.
+const RTAX_NAMES: [&str; 18] = [
+    "RTAX_UNSPEC",
+    "RTAX_LOCK",
+    "RTAX_MTU",
+    "RTAX_WINDOW",
+    "RTAX_RTT",
+    "RTAX_RTTVAR",
+    "RTAX_SSTHRESH",
+    "RTAX_CWND",
+    "RTAX_ADVMSS",
+    "RTAX_REORDERING",
+    "RTAX_HOPLIMIT",
+    "RTAX_INITCWND",
+    "RTAX_FEATURES",
+    "RTAX_RTO_MIN",
+    "RTAX_INITRWND",
+    "RTAX_QUICKACK",
+    "RTAX_CC_ALGO",
+    "RTAX_FASTOPEN_NO_COOKIE",
+];
+/// Linux 6.18's `NDA_*` (include/uapi/linux/neighbour.h).
+const NDA_NAMES: [&str; 18] = [
+    "NDA_UNSPEC",
+    "NDA_DST",
+    "NDA_LLADDR",
+    "NDA_CACHEINFO",
+    "NDA_PROBES",
+    "NDA_VLAN",
+    "NDA_PORT",
+    "NDA_VNI",
+    "NDA_IFINDEX",
+    "NDA_MASTER",
+    "NDA_LINK_NETNSID",
+    "NDA_SRC_VNI",
+    "NDA_PROTOCOL",
+    "NDA_NH_ID",
+    "NDA_FDB_EXT_ATTRS",
+    "NDA_FLAGS_EXT",
+    "NDA_NDM_STATE_MASK",
+    "NDA_NDM_FLAGS_MASK",
+];
+
 /// Which attribute numbering a stream uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Space {
@@ -179,6 +329,10 @@ enum Space {
     Xdp,
     PropList,
     Netns,
+    Addr,
+    Route,
+    Metrics,
+    Neigh,
     Unknown,
 }
 
@@ -206,6 +360,12 @@ enum Val {
     Peer,
     /// Whatever its length says (1, 2, 4 or 8 bytes), else hex.
     Scalar,
+    /// An IPv4 or IPv6 address, by its length.
+    Ip,
+    /// `struct ifa_cacheinfo`.
+    IfaCacheinfo,
+    /// RTA_MULTIPATH: `struct rtnexthop`s, each with route attributes.
+    Multipath,
 }
 
 /// Linux 6.18's `IFLA_BR_*` (include/uapi/linux/if_link.h).
@@ -422,6 +582,46 @@ fn describe(space: Space, ty: u16) -> (String, Val) {
             },
         ),
         Space::Xdp => named(&IFLA_XDP_NAMES, if ty == IFLA_XDP_ATTACHED { Val::U8 } else { Val::Scalar }),
+        Space::Addr => named(
+            &IFA_NAMES,
+            match ty {
+                1 | 2 | 4 | 5 | 7 => Val::Ip,
+                3 => Val::Str,
+                6 => Val::IfaCacheinfo,
+                8 | 9 => Val::U32,
+                10 => Val::S32,
+                11 => Val::U8,
+                _ => Val::Scalar,
+            },
+        ),
+        Space::Route => named(
+            &RTA_NAMES,
+            match ty {
+                RTA_DST | RTA_SRC | RTA_GATEWAY | RTA_PREFSRC | RTA_NEWDST => Val::Ip,
+                RTA_METRICS => Val::Nest(Space::Metrics),
+                RTA_MULTIPATH => Val::Multipath,
+                RTA_CACHEINFO => Val::Blob("struct rta_cacheinfo"),
+                RTA_VIA => Val::Blob("struct rtvia"),
+                RTA_PREF | RTA_TTL_PROPAGATE | RTA_IP_PROTO => Val::U8,
+                RTA_ENCAP_TYPE | RTA_SPORT | RTA_DPORT => Val::U16,
+                RTA_ENCAP => Val::Nest(Space::Unknown),
+                _ => Val::U32,
+            },
+        ),
+        Space::Metrics => named(&RTAX_NAMES, if ty == RTAX_CC_ALGO { Val::Str } else { Val::U32 }),
+        Space::Neigh => named(
+            &NDA_NAMES,
+            match ty {
+                1 => Val::Ip,
+                2 => Val::Mac,
+                3 => Val::Blob("struct nda_cacheinfo"),
+                5 | 6 | 16 => Val::U16,
+                10 => Val::S32,
+                12 | 17 => Val::U8,
+                14 => Val::Nest(Space::Unknown),
+                _ => Val::U32,
+            },
+        ),
         Space::PropList if ty == IFLA_ALT_IFNAME => ("IFLA_ALT_IFNAME".into(), Val::Str),
         Space::Netns => {
             named(&NETNSA_NAMES, if ty == 1 || ty == 3 || ty == 4 || ty == 5 { Val::S32 } else { Val::U32 })
@@ -462,6 +662,14 @@ fn value(a: &Nla<&[u8]>, v: &Val) -> String {
             p[1],
             p[2..].iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
         ),
+        Val::Ip if p.len() == 4 || p.len() == 16 => {
+            let af = if p.len() == 4 { AF_INET } else { AF_INET6 };
+            crate::ip::utils::inet_ntop(af, p)
+        }
+        Val::IfaCacheinfo if p.len() == 16 => {
+            let w = |i: usize| u32::from_ne_bytes([p[i], p[i + 1], p[i + 2], p[i + 3]]);
+            format!("prefered={} valid={} cstamp={} tstamp={}", w(0), w(4), w(8), w(12))
+        }
         Val::Blob(what) if p.iter().all(|b| *b == 0) => format!("({} bytes, {what}, all zero)", p.len()),
         Val::Blob(what) => format!("({} bytes, {what})", p.len()),
         _ => scalar(p),
@@ -493,6 +701,22 @@ fn attrs(out: &mut String, data: &[u8], indent: &str, space: Space) {
                 }
                 let _ = writeln!(out, "{indent}{name}{flags}");
                 attrs(out, a.payload_ref(), &format!("{indent}  "), sub);
+            }
+            Val::Multipath => {
+                let _ = writeln!(out, "{indent}{name}{flags}");
+                let mut p = a.payload_ref();
+                while p.len() >= 8 {
+                    let len = (u16::from_ne_bytes([p[0], p[1]]) as usize).clamp(8, p.len());
+                    let _ = writeln!(
+                        out,
+                        "{indent}  rtnexthop len={len} flags={:#x} hops={} ifindex={}",
+                        p[2],
+                        p[3],
+                        i32::from_ne_bytes([p[4], p[5], p[6], p[7]])
+                    );
+                    attrs(out, &p[8..len], &format!("{indent}    "), Space::Route);
+                    p = &p[nlwire::nlmsg_align(len).min(p.len())..];
+                }
             }
             Val::Peer => {
                 let _ = writeln!(out, "{indent}{name}{flags}");

@@ -44,6 +44,12 @@ pub trait Host {
     fn netns_dir_exists(&self) -> bool;
     /// `time(NULL)`: iproute2 starts every handle's sequence numbers there.
     fn time(&self) -> u32;
+    /// `ioctl(socket(AF_INET, SOCK_STREAM), SIOCGIFTXQLEN, {ifname})` in
+    /// `netns`: what `print_queuelen` asks when a link message carries no
+    /// IFLA_TXQLEN. `None` where there is no such system call.
+    fn txqlen(&self, _netns: NsName<'_>, _ifname: &str) -> Option<Result<u32, Errno>> {
+        None
+    }
 }
 
 /// The simulator's `time(NULL)`: a fixed instant, so that runs are identical.
@@ -135,5 +141,18 @@ impl Host for SimHost {
 
     fn time(&self) -> u32 {
         VIRTUAL_TIME
+    }
+
+    /// net/core/dev_ioctl.c `dev_ifsioc_locked`, SIOCGIFTXQLEN: the device
+    /// by name in the namespace (ENODEV if none), its `tx_queue_len`.
+    fn txqlen(&self, netns: NsName<'_>, ifname: &str) -> Option<Result<u32, Errno>> {
+        let net = match netns {
+            None => self.kernel.init_net(),
+            Some(name) => self.kernel.netns_get(name)?,
+        };
+        Some(match rtnlsim_kernel::net::core::dev::dev_get_by_name(net.arc(), ifname) {
+            Some(dev) => Ok(dev.st.lock().tx_queue_len),
+            None => Err(Errno::ENODEV),
+        })
     }
 }

@@ -36,8 +36,15 @@ enum Command {
         tour: Tour,
     },
     /// Run `ip` command lines (without the leading `ip`) against a fresh simulated kernel,
-    /// as `ip -batch FILE` would: `link add|del|set|show`, `netns add|del|list`, with
-    /// `-n NETNS`, `-j`, `-d`, `-4`, `-6` per line; `#` comments.
+    /// as `ip -batch FILE` would: `link add|del|set|show`, `netns add|del|list`,
+    /// `address add|change|replace|del|show|flush`, `route
+    /// add|change|replace|prepend|append|test|del|show|get|flush`, `neigh
+    /// add|change|replace|del|get|show|flush`, with `-n NETNS`, `-j`, `-p`, `-d`, `-o`, `-4`,
+    /// `-6` per line; `#` comments. A `monitor [link|address|route|neigh|all] [label] [dev D]`
+    /// line subscribes a listener for the rest of the script: after every later line it
+    /// prints, as `ip monitor` does, the notifications that line caused (after the line's
+    /// own output, in the kernel's order; the simulated kernel notifies within the request,
+    /// so the output is deterministic).
     Run {
         /// Print the kernel's call tree of every request.
         #[arg(long)]

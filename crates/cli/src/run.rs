@@ -13,6 +13,17 @@
 //! `--trace` shows the simulated kernel's call tree of each request. Both go
 //! to stdout in the order things happen, after a `$ ip …` line naming the
 //! command; stdout then carries ip's own output as usual.
+//!
+//! A `monitor …` line (`ip monitor [link|address|route|neigh|all] [label]
+//! [dev DEV]`, with `-n NETNS`, `-4`, `-6` as usual) does not block: it
+//! subscribes a listener that stays for the rest of the script. After every
+//! later line, each listener (oldest first) prints the notifications that
+//! line caused, as `ip monitor` prints them, after the line's own output
+//! and in the order the kernel queued them. The simulated kernel notifies
+//! inside the request that causes it, so this is deterministic: the events
+//! of a line are exactly those its requests caused. (On the live kernel a
+//! notification sent later by a work queue — linkwatch, IPv6 DAD — may
+//! come after a later line.)
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -99,8 +110,51 @@ fn logical_lines(script: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// A listening `ip monitor` of a script, and where its decoded datagrams go.
+struct Monitor<'h> {
+    ip: Ip<'h>,
+    buf: Arc<Mutex<Vec<u8>>>,
+}
+
+/// The lines of a script run so far: the monitors they started.
+pub struct Session<'h> {
+    host: &'h dyn Host,
+    opts: RunOptions,
+    monitors: Vec<Monitor<'h>>,
+}
+
+impl<'h> Session<'h> {
+    pub fn new(host: &'h dyn Host, opts: &RunOptions) -> Self {
+        Session { host, opts: opts.clone(), monitors: Vec::new() }
+    }
+
+    /// What every monitor has heard since it last printed.
+    pub fn drain(&mut self, out: &mut dyn Write, err: &mut dyn Write) {
+        for m in self.monitors.iter_mut() {
+            m.ip.ipmonitor_drain();
+            let decoded = std::mem::take(&mut *m.buf.lock().unwrap_or_else(|e| e.into_inner()));
+            let _ = out.write_all(&decoded);
+            let _ = out.write_all(m.ip.out.take().as_bytes());
+            let _ = err.write_all(std::mem::take(&mut m.ip.err).as_bytes());
+        }
+    }
+
+    /// One line, as [`run_command`], then what every monitor heard.
+    pub fn run_line(&mut self, argv: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Exit> {
+        let (o, e, r, keep) = command(self.host, argv, &self.opts);
+        let _ = out.write_all(&o);
+        let _ = err.write_all(e.as_bytes());
+        self.drain(out, err);
+        if let Some(m) = keep {
+            self.monitors.push(m);
+        }
+        r
+    }
+}
+
 /// Runs `script` on `host`; returns the exit status `ip -batch` would.
 pub fn run_script(host: &dyn Host, script: &str, opts: &RunOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut session = Session::new(host, opts);
     let mut ret = 0;
     for (lineno, line) in logical_lines(script) {
         let argv = match makeargs(&line) {
@@ -113,7 +167,7 @@ pub fn run_script(host: &dyn Host, script: &str, opts: &RunOptions, out: &mut dy
         if argv.is_empty() {
             continue; // blank line
         }
-        match run_command(host, &argv, opts, out, err) {
+        match session.run_line(&argv, out, err) {
             Ok(0) => {}
             Ok(_) => {
                 let _ = writeln!(err, "Command failed {}:{lineno}", opts.name);
@@ -134,6 +188,7 @@ pub fn run_script(host: &dyn Host, script: &str, opts: &RunOptions, out: &mut dy
 
 /// One line: one `ip` invocation. Its stdout (with the decoded datagrams and
 /// the call tree, when asked for) is written when it ends, then its stderr.
+/// (A `monitor` line starts and stops here: [`Session`] keeps monitors.)
 pub fn run_command(
     host: &dyn Host,
     argv: &[String],
@@ -141,12 +196,26 @@ pub fn run_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Exit> {
+    let (o, e, r, _) = command(host, argv, opts);
+    let _ = out.write_all(&o);
+    let _ = err.write_all(e.as_bytes());
+    r
+}
+
+/// One invocation: its stdout, its stderr, its result, and the invocation
+/// itself if it is a monitor now listening.
+fn command<'h>(
+    host: &'h dyn Host,
+    argv: &[String],
+    opts: &RunOptions,
+) -> (Vec<u8>, String, Result<i32, Exit>, Option<Monitor<'h>>) {
     let buf = Arc::new(Mutex::new(Vec::new()));
     let stdout = Shared(buf.clone());
     if opts.trace || opts.decode {
         let _ = writeln!(stdout.clone(), "$ ip {}", argv.join(" "));
     }
     let mut errtext = String::new();
+    let mut keep: Option<Ip<'h>> = None;
     let result = (|| {
         let (o, i) = parse_options(argv, &mut errtext)?;
         let tap: Option<Sink> = opts.decode.then(|| Arc::new(Mutex::new(stdout.clone())) as Sink);
@@ -163,13 +232,14 @@ pub fn run_command(
         };
         let text = ip.out.take();
         let _ = stdout.clone().write_all(text.as_bytes());
-        errtext.push_str(&ip.err);
+        errtext.push_str(&std::mem::take(&mut ip.err));
+        if ip.is_listening() {
+            keep = Some(ip);
+        }
         r
     })();
     let bytes = std::mem::take(&mut *buf.lock().unwrap_or_else(|e| e.into_inner()));
-    let _ = out.write_all(&bytes);
-    let _ = err.write_all(errtext.as_bytes());
-    result
+    (bytes, errtext, result, keep.map(|ip| Monitor { ip, buf }))
 }
 
 #[cfg(test)]

@@ -31,12 +31,20 @@ use nlwire::{Errno, SockaddrNl};
 use real::{have_strace, have_util_linux, ip_is_6_1, strace_datagrams, RealHost};
 use rtnlsim_cli::host::{Host, NsFile, NsName};
 use rtnlsim_cli::transport::{NlTransport, RecvInfo};
-use transcript::{comparable, cut_usage, entry, first_difference, lines, mask_timers, name_macs, ours};
+use transcript::{comparable, cut_usage, entry, first_difference, lines, mask_lifetimes, mask_timers, name_macs, ours};
 
 /// `ip link`: every feature of the client, and its errors.
 const LINKS: &str = include_str!("scripts/links.ip");
 /// `ip netns` and `ip -n`: names, ids, a veth pair across namespaces, a move.
 const NETNS: &str = include_str!("scripts/netns.ip");
+/// `ip address`: add, change, replace, del, show (text, -j, -o, filters), flush.
+const ADDR: &str = include_str!("scripts/addr.ip");
+/// `ip route`: tables, types, gateways, multipath, replace/append, get, flush.
+const ROUTE: &str = include_str!("scripts/route.ip");
+/// `ip monitor`: the notifications of links, addresses, routes and neighbours.
+const MONITOR: &str = include_str!("scripts/monitor.ip");
+/// `ip neigh`: states, flags, proxies, get, flush.
+const NEIGH: &str = include_str!("scripts/neigh.ip");
 
 /// A world, or `None` (with the reason printed) where the live kernel or the
 /// real `ip` cannot be used.
@@ -65,6 +73,9 @@ fn read_only(argv: &[String]) -> bool {
     match words.first().copied().unwrap_or("") {
         "link" => matches!(words.get(1).copied(), None | Some("show" | "list" | "lst")),
         "netns" => matches!(words.get(1).copied(), None | Some("list" | "show")),
+        "addr" | "address" | "route" | "neigh" => {
+            matches!(words.get(1).copied(), None | Some("show" | "list" | "lst" | "get"))
+        }
         _ => false,
     }
 }
@@ -125,7 +136,7 @@ fn compare_same_state(script: &str, at_least: usize) {
         };
         compared += 1;
         let theirs = host.ip(&argv);
-        let norm = |r: &(String, String, i32)| (mask_timers(&r.0), cut_usage(&r.1), r.2);
+        let norm = |r: &(String, String, i32)| (mask_lifetimes(&mask_timers(&r.0)), cut_usage(&r.1), r.2);
         let (m, t) = (norm(&mine), norm(&theirs));
         let text = format!(
             "$ ip {}\n--- ours (status {})\n{}{}--- real ip (status {})\n{}{}",
@@ -151,6 +162,36 @@ fn compare_same_state(script: &str, at_least: usize) {
 #[test]
 fn same_state_link_shows_and_errors_match_real_ip() {
     compare_same_state(LINKS, 40);
+}
+
+#[test]
+fn same_state_address_shows_and_errors_match_real_ip() {
+    compare_same_state(ADDR, 45);
+}
+
+#[test]
+fn address_requests_make_the_same_state_as_real_ip() {
+    compare_worlds(ADDR);
+}
+
+#[test]
+fn same_state_route_shows_and_errors_match_real_ip() {
+    compare_same_state(ROUTE, 60);
+}
+
+#[test]
+fn route_requests_make_the_same_state_as_real_ip() {
+    compare_worlds(ROUTE);
+}
+
+#[test]
+fn same_state_neigh_shows_and_errors_match_real_ip() {
+    compare_same_state(NEIGH, 30);
+}
+
+#[test]
+fn neigh_requests_make_the_same_state_as_real_ip() {
+    compare_worlds(NEIGH);
 }
 
 #[test]
@@ -201,7 +242,7 @@ fn recordings_are_the_live_kernels_transcripts() {
         eprintln!("skipped: the recordings are of Linux 6.18, this is {}", release.trim());
         return;
     }
-    for (name, script) in [("links", LINKS), ("netns", NETNS)] {
+    for (name, script) in [("links", LINKS), ("netns", NETNS), ("addr", ADDR), ("route", ROUTE), ("neigh", NEIGH)] {
         let Some(live) = transcript(script, false) else { return };
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/scripts/{name}.real"));
         if std::env::var_os("RTNLSIM_BLESS").is_some() {
@@ -215,11 +256,59 @@ fn recordings_are_the_live_kernels_transcripts() {
     }
 }
 
+/// Our `monitor` line in a script and iproute2's `ip monitor` running in
+/// the background of the same namespace print the same notifications for
+/// the same requests (ours drained after every line, the real one read
+/// when it is stopped, after the kernel's work queues have settled).
+#[test]
+fn monitor_prints_what_real_ip_monitor_prints() {
+    let Some(host) = world() else { return };
+    let what: Vec<String> = ["monitor", "link", "address", "route", "neigh"].map(String::from).to_vec();
+    let real = host.ip_spawn(&what);
+    let mut session = rtnlsim_cli::run::Session::new(&host, &Default::default());
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(session.run_line(&what, &mut out, &mut err), Ok(0), "{}", String::from_utf8_lossy(&err));
+    // The real ip monitor must be listening before the first request.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let mut count = 0;
+    for argv in lines(MONITOR) {
+        let before = out.len();
+        let r = session.run_line(&argv, &mut out, &mut err);
+        assert_eq!(r, Ok(0), "$ ip {}: {}", argv.join(" "), String::from_utf8_lossy(&err));
+        count += usize::from(out.len() > before);
+    }
+    // Linkwatch and IPv6 address work run up to a second later.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    session.drain(&mut out, &mut err);
+    unsafe { libc::kill(real.id() as i32, libc::SIGTERM) };
+    let theirs = real.wait_with_output().expect("ip monitor");
+    let real_err = theirs.stderr.clone();
+    let (ours, theirs) =
+        (String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&theirs.stdout).into_owned());
+    if std::env::var_os("RTNLSIM_SHOW").is_some() {
+        eprintln!(
+            "--- ours\n{ours}--- real ip monitor\n{theirs}--- its stderr\n{}",
+            String::from_utf8_lossy(&real_err)
+        );
+    }
+    assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
+    assert!(count >= 20, "only {count} lines caused notifications:\n{ours}");
+    if let Some(d) = first_difference(&theirs, &ours) {
+        panic!("the real ip monitor (left) and ours (right): {d}");
+    }
+}
+
 #[test]
 fn comparisons_name_macs_and_mask_timers() {
     let s = "link/ether 16:d7:01:fd:40:82 brd ff:ff:ff:ff:ff:ff bridge_id 8000.16:d7:1:fd:40:82 x 0e:a2:5f:9c:3a:c8";
     assert_eq!(name_macs(s), "link/ether <MAC0> brd ff:ff:ff:ff:ff:ff bridge_id <BRID1> x <MAC2>");
     assert_eq!(mask_timers("gc_timer    0.09 x \"hello_timer\":12.50,"), "gc_timer T x \"hello_timer\":T,");
+    assert_eq!(
+        mask_lifetimes(
+            "valid_lft 99sec preferred_lft forever\n\"valid_life_time\":4294967295,\"preferred_life_time\":49}"
+        ),
+        "valid_lft Tsec preferred_lft forever\n\"valid_life_time\":4294967295,\"preferred_life_time\":T}"
+    );
 }
 
 #[test]
@@ -249,6 +338,60 @@ fn decode_names_every_attribute_of_a_real_link_dump() {
     }
     assert!(!out.contains("left over"), "{out}");
     assert!(!out.contains("attr "), "an attribute without a name:\n{out}");
+}
+
+#[test]
+fn decode_names_every_attribute_of_real_address_route_and_neighbour_dumps() {
+    let Some(host) = world() else { return };
+    for l in [
+        "link set lo up",
+        "link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11",
+        "link set v0 up",
+        "link set v1 up",
+        "addr add 10.0.0.1/24 dev v0 metric 9 valid_lft 100 preferred_lft 50",
+        "addr add 10.0.1.1/24 dev v1",
+        "addr add 2001:db8::1/64 dev v0 nodad",
+        "route add 10.1.0.0/16 table 7 nexthop via 10.0.0.2 weight 2 nexthop via 10.0.1.2",
+        "route add 10.2.0.0/16 via 10.0.0.2 mtu 1300",
+        "neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0 protocol static",
+    ] {
+        let argv: Vec<String> = l.split(' ').map(String::from).collect();
+        assert_eq!(ours(&host, &argv).2, 0, "{l}");
+    }
+    let opts = rtnlsim_cli::run::RunOptions { decode: true, ..Default::default() };
+    let mut all = String::new();
+    for l in ["addr show", "route show table all", "neigh show nud all", "route get 10.2.3.4"] {
+        let argv: Vec<String> = l.split(' ').map(String::from).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let r = rtnlsim_cli::run::run_command(&host, &argv, &opts, &mut out, &mut err);
+        assert_eq!(r, Ok(0), "{l}: {}", String::from_utf8_lossy(&err));
+        all.push_str(&String::from_utf8(out).unwrap());
+    }
+    for want in [
+        "ifaddrmsg family=AF_INET prefixlen=24",
+        "IFA_LOCAL 10.0.0.1",
+        "IFA_CACHEINFO prefered=",
+        "IFA_RT_PRIORITY 9",
+        "IFA_ADDRESS 2001:db8::1",
+        "rtmsg family=AF_INET dst_len=16",
+        "RTA_TABLE 7",
+        "RTA_MULTIPATH",
+        "rtnexthop len=16 flags=0x0 hops=1",
+        "RTA_GATEWAY 10.0.1.2",
+        "RTA_METRICS",
+        "RTAX_MTU 1300",
+        "RTA_PREF 0",
+        "RTA_UID 0",
+        "ndmsg family=AF_INET",
+        "NDA_DST 10.0.0.2",
+        "NDA_LLADDR 02:00:00:00:00:02",
+        "NDA_PROTOCOL 4",
+        "NLMSG_DONE",
+    ] {
+        assert!(all.contains(want), "no {want:?} in:\n{all}");
+    }
+    assert!(!all.contains("left over"), "{all}");
+    assert!(!all.contains("attr "), "an attribute without a name:\n{all}");
 }
 
 /// A host whose sockets keep a copy of every datagram sent.
@@ -306,7 +449,8 @@ impl Host for Recording<'_> {
 }
 
 /// Datagrams decoded, with what differs by design masked: sequence numbers
-/// (ip starts them at the wall clock) and descriptor numbers.
+/// (ip starts them at the wall clock), descriptor numbers, and the kernel's
+/// timestamps in the cache info that a flush sends back as it was dumped.
 fn requests_text(datagrams: &[Vec<u8>]) -> String {
     let mut t = String::new();
     for d in datagrams {
@@ -316,10 +460,18 @@ fn requests_text(datagrams: &[Vec<u8>]) -> String {
                 if w.starts_with("seq=") && w != "seq=0" {
                     *w = "seq=S".into();
                 }
+                // A flush sends dumped messages back: their pid is the dumper's port.
+                if w.starts_with("pid=") && w != "pid=0" {
+                    *w = "pid=P".into();
+                }
             }
             let masked = words.join(" ");
             let masked = match masked.find("_FD ") {
                 Some(i) => format!("{}_FD <fd>", &masked[..i]),
+                None => masked,
+            };
+            let masked = match masked.find("_CACHEINFO ") {
+                Some(i) => format!("{}_CACHEINFO <times>", &masked[..i]),
                 None => masked,
             };
             t.push_str(&masked);
@@ -327,6 +479,22 @@ fn requests_text(datagrams: &[Vec<u8>]) -> String {
         }
     }
     t
+}
+
+/// Decoded messages (each a block from its `  RTM_`/`  NLMSG_` line on) sorted.
+fn message_set(t: &str) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in t.lines() {
+        if line.starts_with("  ") && !line.starts_with("   ") || blocks.is_empty() {
+            blocks.push(String::new());
+        }
+        if let Some(b) = blocks.last_mut() {
+            b.push_str(line);
+            b.push('\n');
+        }
+    }
+    blocks.sort();
+    blocks.concat()
 }
 
 /// Every datagram the client sends, byte for byte (sequence numbers and
@@ -339,7 +507,7 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
         eprintln!("skipped: no strace to read the real ip's requests with");
         return;
     }
-    for script in [LINKS, NETNS] {
+    for script in [LINKS, NETNS, ADDR, ROUTE, NEIGH] {
         let (Some(a), Some(b)) = (world(), world()) else { return };
         let mine = Recording { inner: &a, sent: Arc::new(Mutex::new(Vec::new())) };
         let log = std::env::temp_dir().join(format!("rtnlsim-strace-{}.log", std::process::id()));
@@ -348,7 +516,11 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
         for argv in lines(script) {
             mine.sent.lock().unwrap().clear();
             let _ = ours(&mine, &argv);
-            let ours_sent = requests_text(&mine.sent.lock().unwrap());
+            // A neighbour flush deletes in the order of the dump, which is
+            // the randomly seeded hash's: its messages are compared as a set.
+            let neigh_flush = argv.iter().any(|w| w.starts_with("neigh")) && argv.iter().any(|w| w == "flush");
+            let as_set = |t: String| if neigh_flush { message_set(&t) } else { t };
+            let ours_sent = as_set(requests_text(&mine.sent.lock().unwrap()));
             let netns_cmd = argv.iter().any(|w| w == "netns") && !argv.iter().any(|w| w == "link");
             let names_change = netns_cmd && argv.iter().any(|w| w == "add" || w == "del");
             let theirs_sent = if names_change {
@@ -359,7 +531,7 @@ fn requests_are_byte_for_byte_those_of_real_ip() {
             } else {
                 let _ = std::fs::remove_file(&log);
                 let _ = b.ip_straced(&argv, &log);
-                requests_text(&strace_datagrams(&std::fs::read_to_string(&log).unwrap_or_default()))
+                as_set(requests_text(&strace_datagrams(&std::fs::read_to_string(&log).unwrap_or_default())))
             };
             if std::env::var_os("RTNLSIM_SHOW").is_some() {
                 eprintln!("$ ip {}\n{ours_sent}", argv.join(" "));

@@ -149,3 +149,43 @@ fn the_binary_traces_from_its_first_request() {
         assert!(a.contains(f), "no {f} in:\n{a}");
     }
 }
+
+/// A `monitor` line subscribes a listener for the rest of the script: after
+/// every later line it prints what that line caused, as `ip monitor` prints
+/// it (here with `label` banners), after the line's own output; a second
+/// monitor hears only what comes after it; `-n` listens in that namespace.
+#[test]
+fn monitor_lines_print_each_lines_notifications_after_its_output() {
+    let script = "\
+monitor link label
+link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11
+link show v1
+netns add blue
+-n blue monitor link
+link set v1 netns blue
+-n blue link del v1
+";
+    let (out, err, status) = run(script, named("s"));
+    assert_eq!((err.as_str(), status), ("", 0));
+    let want = "\
+[LINK]2: v1@NONE: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default 
+    link/ether 02:00:00:00:00:11 brd ff:ff:ff:ff:ff:ff
+[LINK]3: v0@v1: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN group default 
+    link/ether 02:00:00:00:00:10 brd ff:ff:ff:ff:ff:ff
+2: v1@v0: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000
+    link/ether 02:00:00:00:00:11 brd ff:ff:ff:ff:ff:ff
+";
+    assert!(out.starts_with(want), "{out}");
+    let rest = &out[want.len()..];
+    // The move: deleted here, with the new namespace's id (the monitor named
+    // the namespaces it knew when it started: none), then new in blue, heard
+    // by blue's monitor (without banners) after the first monitor's lines.
+    assert!(rest.starts_with("[LINK]Deleted 2: v1@v0: "), "{rest}");
+    assert!(rest.contains(" new-netnsid 0 new-ifindex 2\n2: v1@if3: "), "{rest}");
+    // Deleting the veth in blue deletes its peer here: each monitor hears its own.
+    let here = rest.find("[LINK]Deleted 3: v0@NONE: ").expect("the first monitor hears v0 go");
+    let blue = rest.find("\nDeleted 2: v1@NONE: ").expect("blue's monitor hears v1 go");
+    assert!(here < blue, "{rest}");
+    // Same bytes every run.
+    assert_eq!(run(script, named("s")).0, out);
+}

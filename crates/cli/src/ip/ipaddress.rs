@@ -35,6 +35,18 @@ pub struct LinkFilter {
     pub slave_kind: Option<String>,
     pub family: u8,
     pub showqueue: bool,
+    /// `do_link`: `ip link show` rather than `ip address show`.
+    pub do_link: bool,
+    /// `oneline`: `-o`, addresses printed with their device.
+    pub oneline: bool,
+    pub scope: u8,
+    pub scopemask: u8,
+    pub flags: u32,
+    pub flagmask: u32,
+    pub label: Option<String>,
+    pub pfx: super::utils::InetPrefix,
+    /// `flushb`: flushing, the RTM_DEL* requests gathered so far.
+    pub flushing: bool,
 }
 
 /// `parse_rtattr_flags(tb, max, rta, len, flags)`: one slot per type up to
@@ -240,6 +252,9 @@ impl Ip<'_> {
         if !check_ifname(&name) {
             return Ok(-1);
         }
+        if f.label.is_some() {
+            return Ok(0);
+        }
         if let Some(g) = t(IFLA_GROUP) {
             if f.group != -1 && g.get_u32() as i32 != f.group {
                 return Ok(-1);
@@ -290,7 +305,7 @@ impl Ip<'_> {
         if let Some(s) = t(IFLA_OPERSTATE) {
             self.print_operstate(s.get_u8());
         }
-        if let Some(m) = t(IFLA_LINKMODE) {
+        if let Some(m) = t(IFLA_LINKMODE).filter(|_| f.do_link) {
             // do_link
             let mode = m.get_u8();
             match ["DEFAULT", "DORMANT"].get(mode as usize) {
@@ -303,13 +318,22 @@ impl Ip<'_> {
             self.out.print_string(Any, Some("group"), &format!("group {s} "), Some(&s));
         }
         if f.showqueue {
-            // print_queuelen: without IFLA_TXQLEN ip asks ioctl(SIOCGIFTXQLEN),
-            // which a simulated kernel cannot answer; nothing is printed then.
-            if let Some(q) = t(IFLA_TXQLEN) {
-                let q = q.get_u32() as i32;
-                if q != 0 {
-                    self.out.print_int(Any, Some("txqlen"), &format!("qlen {q}"), q as i64);
-                }
+            // print_queuelen: without IFLA_TXQLEN (an AF_INET6 link dump,
+            // inet6_dump_ifinfo, has none) ip asks ioctl(SIOCGIFTXQLEN) of
+            // the Host (nothing is printed where it has no such call).
+            let q = match t(IFLA_TXQLEN) {
+                Some(q) => Some(q.get_u32() as i32),
+                None => match self.host.txqlen(self.opts.netns.as_deref(), &name) {
+                    Some(Ok(q)) => Some(q as i32),
+                    Some(Err(e)) => {
+                        self.err.push_str(&format!("ioctl(SIOCGIFTXQLEN) failed: {}\n", super::utils::strerror(e)));
+                        None
+                    }
+                    None => None,
+                },
+            };
+            if let Some(q) = q.filter(|q| *q != 0) {
+                self.out.print_int(Any, Some("txqlen"), &format!("qlen {q}"), q as i64);
             }
         }
         if let Some(e) = t(IFLA_EVENT) {
@@ -404,7 +428,7 @@ impl Ip<'_> {
             if let Some(li) = t(IFLA_LINKINFO) {
                 self.print_linktype(&li)?;
             }
-            if let Some(af) = t(IFLA_AF_SPEC) {
+            if let Some(af) = t(IFLA_AF_SPEC).filter(|_| f.do_link) {
                 self.print_af_spec(&af);
             }
             u32_field(&mut self.out, t(IFLA_NUM_TX_QUEUES), "num_tx_queues", "numtxqueues {} ");
@@ -436,8 +460,7 @@ impl Ip<'_> {
             str_field(&mut self.out, "parentdev", "parentdev", t(IFLA_PARENT_DEV_NAME).map(|a| attr_str(&a)));
         }
 
-        if let Some(alias) = t(IFLA_IFALIAS) {
-            // do_link || show_details
+        if let Some(alias) = t(IFLA_IFALIAS).filter(|_| f.do_link || self.opts.details > 0) {
             let sl = self.out.sl;
             self.out.print_string(Fp, None, &format!("{sl}    "), None);
             let a = attr_str(&alias);
@@ -476,7 +499,14 @@ impl Ip<'_> {
     /// `do_link` and `preferred_family = AF_PACKET`: `ip link show [DEV]`.
     pub fn ipaddr_list_link(&mut self, args: &[String]) -> CmdResult {
         self.opts.family = AF_PACKET;
-        self.filter = LinkFilter { group: -1, showqueue: true, family: AF_PACKET, ..Default::default() };
+        self.filter = LinkFilter {
+            group: -1,
+            showqueue: true,
+            family: AF_PACKET,
+            do_link: true,
+            oneline: self.opts.oneline,
+            ..Default::default()
+        };
         let mut filter_dev: Option<String> = None;
         let mut i = 0;
         while i < args.len() {

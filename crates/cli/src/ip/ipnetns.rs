@@ -29,7 +29,7 @@ fn invalid_name(name: &str) -> bool {
 
 impl Ip<'_> {
     /// `netns_nsid_socket_init`: opens `rtnsh` once.
-    fn netns_nsid_socket_init(&mut self) -> Result<(), Exit> {
+    pub(super) fn netns_nsid_socket_init(&mut self) -> Result<(), Exit> {
         if self.rtnsh.is_some() {
             return Ok(());
         }
@@ -76,7 +76,7 @@ impl Ip<'_> {
     }
 
     /// `netns_map_init`: every named namespace's id, once.
-    fn netns_map_init(&mut self) -> Result<(), Exit> {
+    pub(super) fn netns_map_init(&mut self) -> Result<(), Exit> {
         if self.nsid_map.is_some() {
             return Ok(());
         }

@@ -50,6 +50,9 @@ pub struct RtnlHandle {
     pub suppress_nlerr: bool,
     /// `errno` as the C library would have left it.
     pub errno: Errno,
+    /// A dump's error handler (`save_route_errhndlr`) answers
+    /// `RTNL_SUPPRESS_NLMSG_DONE_NLERR` for ENOENT on its NLMSG_DONE.
+    pub suppress_done_enoent: bool,
 }
 
 /// `perror(what)`.
@@ -61,6 +64,17 @@ impl RtnlHandle {
     /// `rtnl_open_byproto(rth, 0, NETLINK_ROUTE)` on a socket the host opened;
     /// `None` when it failed, with the message ip prints in `err`.
     pub fn open(sock: Box<dyn NlTransport>, time: u32, err: &mut String) -> Option<RtnlHandle> {
+        RtnlHandle::open_bound(sock, time, SockaddrNl::new(0, 0), err)
+    }
+
+    /// `rtnl_open_byproto(rth, subscriptions, NETLINK_ROUTE)`: bound with
+    /// `nl_groups = subscriptions` in `local`.
+    pub fn open_bound(
+        sock: Box<dyn NlTransport>,
+        time: u32,
+        local: SockaddrNl,
+        err: &mut String,
+    ) -> Option<RtnlHandle> {
         if let Err(e) = sock.setsockopt_int(SOL_SOCKET, SO_SNDBUF, 32768) {
             perror(err, "SO_SNDBUF", e);
             return None;
@@ -71,7 +85,7 @@ impl RtnlHandle {
         }
         // Older kernels may not support extended ACK reporting.
         let _ = sock.setsockopt_int(SOL_NETLINK, NETLINK_EXT_ACK, 1);
-        if let Err(e) = sock.bind(&SockaddrNl::new(0, 0)) {
+        if let Err(e) = sock.bind(&local) {
             perror(err, "Cannot bind netlink socket", e);
             return None;
         }
@@ -82,7 +96,16 @@ impl RtnlHandle {
                 return None;
             }
         };
-        Some(RtnlHandle { sock, local, seq: time, dump: 0, strict: false, suppress_nlerr: false, errno: Errno(0) })
+        Some(RtnlHandle {
+            sock,
+            local,
+            seq: time,
+            dump: 0,
+            strict: false,
+            suppress_nlerr: false,
+            errno: Errno(0),
+            suppress_done_enoent: false,
+        })
     }
 
     /// `rtnl_set_strict_dump`.
@@ -292,6 +315,9 @@ impl RtnlHandle {
         let len = i32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
         if len < 0 {
             self.errno = Errno(len.wrapping_neg());
+            if self.suppress_done_enoent && self.errno == Errno::ENOENT {
+                return Ok(());
+            }
             // check for any messages returned from kernel
             if nl_dump_ext_ack_done(&p[4..], len, err) {
                 return Err(Flow::Fail(len));
@@ -368,6 +394,200 @@ impl RtnlHandle {
             if off < buf.len() {
                 err.push_str(&format!("!!!Remnant of size {}\n", buf.len() - off));
                 return Err(Flow::Exit(Exit(1)));
+            }
+        }
+    }
+}
+
+/// A request as iproute2 builds one on the stack: `struct { nlmsghdr n;
+/// FAMILYHDR h; char buf[N]; }`, filled by `addattr_l` and friends up to
+/// `maxlen` (`sizeof(req)`). An attribute that does not fit is left out
+/// with `addattr_l`'s complaint, as there.
+pub struct NlReq {
+    buf: Vec<u8>,
+    hdr_len: usize,
+    maxlen: usize,
+    /// What `addattr_l` printed on stderr.
+    pub complaints: String,
+}
+
+impl NlReq {
+    /// `.n.nlmsg_len = NLMSG_LENGTH(sizeof(hdr))`, type, flags, the family header.
+    pub fn new(ty: u16, flags: u16, hdr: &[u8], maxlen: usize) -> NlReq {
+        let mut buf = vec![0u8; NLMSG_HDRLEN + hdr.len()];
+        buf[NLMSG_HDRLEN..].copy_from_slice(hdr);
+        let mut r = NlReq { buf, hdr_len: hdr.len(), maxlen, complaints: String::new() };
+        {
+            let mut h = NlMsgHdr::new_unchecked(&mut r.buf[..]);
+            h.set_nlmsg_type(ty);
+            h.set_nlmsg_flags(flags);
+        }
+        r.set_len();
+        r
+    }
+
+    fn set_len(&mut self) {
+        let len = self.buf.len() as u32;
+        NlMsgHdr::new_unchecked(&mut self.buf[..]).set_nlmsg_len(len);
+    }
+
+    /// The family header, to change after attributes were added (as the C
+    /// code changes `req.r.rtm_*` at any time).
+    pub fn hdr_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[NLMSG_HDRLEN..NLMSG_HDRLEN + self.hdr_len]
+    }
+
+    pub fn hdr(&self) -> &[u8] {
+        &self.buf[NLMSG_HDRLEN..NLMSG_HDRLEN + self.hdr_len]
+    }
+
+    /// `n->nlmsg_flags`.
+    pub fn flags(&self) -> u16 {
+        NlMsgHdr::new_unchecked(&self.buf[..]).nlmsg_flags()
+    }
+
+    pub fn set_flags(&mut self, f: u16) {
+        NlMsgHdr::new_unchecked(&mut self.buf[..]).set_nlmsg_flags(f);
+    }
+
+    /// `n->nlmsg_len`.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.len() <= NLMSG_HDRLEN
+    }
+
+    /// `addattr_l`: false (and the complaint) when it does not fit.
+    pub fn addattr_l(&mut self, ty: u16, data: &[u8]) -> bool {
+        let len = NLA_HDRLEN + data.len();
+        if nlmsg_align(self.buf.len()) + nlmsg_align(len) > self.maxlen {
+            self.complaints.push_str(&format!("addattr_l ERROR: message exceeded bound of {}\n", self.maxlen));
+            return false;
+        }
+        self.buf.resize(nlmsg_align(self.buf.len()), 0);
+        self.buf.extend_from_slice(&(len as u16).to_ne_bytes());
+        self.buf.extend_from_slice(&ty.to_ne_bytes());
+        self.buf.extend_from_slice(data);
+        self.buf.resize(self.buf.len() + (nlmsg_align(len) - len), 0);
+        self.set_len();
+        true
+    }
+
+    /// `addattr8`.
+    pub fn addattr8(&mut self, ty: u16, v: u8) -> bool {
+        self.addattr_l(ty, &[v])
+    }
+
+    /// `addattr16`.
+    pub fn addattr16(&mut self, ty: u16, v: u16) -> bool {
+        self.addattr_l(ty, &v.to_ne_bytes())
+    }
+
+    /// `addattr32`.
+    pub fn addattr32(&mut self, ty: u16, v: u32) -> bool {
+        self.addattr_l(ty, &v.to_ne_bytes())
+    }
+
+    /// `addattr_nest`: where the nest starts.
+    pub fn nest(&mut self, ty: u16) -> usize {
+        let at = nlmsg_align(self.buf.len());
+        self.addattr_l(ty, &[]);
+        at
+    }
+
+    /// `addattr_nest_end`.
+    pub fn nest_end(&mut self, at: usize) {
+        let len = self.buf.len().saturating_sub(at);
+        if let (Some(h), Ok(l)) = (self.buf.get_mut(at..at + 2), u16::try_from(len)) {
+            h.copy_from_slice(&l.to_ne_bytes());
+        }
+    }
+
+    /// The message, `nlmsg_len` bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.buf.clone()
+    }
+
+    /// `send(fd, &req, sizeof(req), 0)`: the whole structure, zeros after
+    /// the message (what the dump requests of lib/libnetlink.c send).
+    pub fn sized(&self) -> Vec<u8> {
+        let mut b = self.buf.clone();
+        b.resize(self.maxlen.max(b.len()), 0);
+        b
+    }
+}
+
+impl RtnlHandle {
+    /// `rtnl_send_check`: sends, then peeks (without waiting) for an error
+    /// the kernel already queued; `Err(errno)` when there is one.
+    pub fn send_check(&mut self, buf: &[u8]) -> Result<(), Errno> {
+        self.send(buf)?;
+        let mut resp = vec![0u8; 1024];
+        let r = match self.sock.recvmsg(&mut resp, MSG_PEEK | nlwire::uapi::socket::MSG_DONTWAIT) {
+            Ok(r) => r,
+            Err(Errno::EAGAIN) => return Ok(()),
+            Err(e) => {
+                self.errno = e;
+                return Err(e);
+            }
+        };
+        let n = r.len.min(resp.len());
+        let mut off = 0;
+        while n - off >= NLMSG_HDRLEN {
+            let h = NlMsgHdr::new_unchecked(&resp[off..n]);
+            let len = h.nlmsg_len() as usize;
+            if len < NLMSG_HDRLEN || len > n - off {
+                break;
+            }
+            if h.nlmsg_type() == NLMSG_ERROR {
+                let p = h.payload();
+                if p.len() >= 4 {
+                    let e = i32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
+                    self.errno = Errno(e.wrapping_neg());
+                }
+                return Err(self.errno);
+            }
+            off += nlmsg_align(len);
+        }
+        Ok(())
+    }
+
+    /// `rtnl_add_nl_group`: `setsockopt(NETLINK_ADD_MEMBERSHIP)`.
+    pub fn add_nl_group(&mut self, group: u32) -> Result<(), Errno> {
+        self.sock.setsockopt_int(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group as i32)
+    }
+
+    /// `rtnl_listen` for the messages already queued: each to `handler`,
+    /// until the queue is empty (`EAGAIN`) or the handler stops.
+    pub fn drain(&mut self, err: &mut String, handler: &mut dyn FnMut(&NlMsgHdr<&[u8]>) -> i32) {
+        loop {
+            let mut buf = vec![0u8; 16384];
+            let info = match self.sock.recvmsg(&mut buf, nlwire::uapi::socket::MSG_DONTWAIT) {
+                Ok(i) => i,
+                Err(Errno::EAGAIN) => return,
+                Err(e) => {
+                    err.push_str(&format!("netlink receive error {} ({})\n", strerror(e), e.0));
+                    if e == Errno::ENOBUFS {
+                        continue;
+                    }
+                    return;
+                }
+            };
+            buf.truncate(info.len.min(buf.len()));
+            let mut off = 0;
+            while buf.len() - off >= NLMSG_HDRLEN {
+                let h = NlMsgHdr::new_unchecked(&buf[off..]);
+                let len = h.nlmsg_len() as usize;
+                if len < NLMSG_HDRLEN || len > buf.len() - off {
+                    break;
+                }
+                let h = NlMsgHdr::new_unchecked(&buf[off..off + len]);
+                if handler(&h) < 0 {
+                    return;
+                }
+                off += nlmsg_align(len).min(buf.len() - off);
             }
         }
     }

@@ -15,6 +15,10 @@
 //! | [`ll_map`] | lib/ll_map.c |
 //! | [`iplink`], [`link_veth`] | ip/iplink.c, ip/link_veth.c |
 //! | [`ipaddress`] | ip/ipaddress.c (`print_linkinfo`, `ipaddr_list_link`) |
+//! | [`iproute`], [`iproute_print`] | ip/iproute.c |
+//! | [`ipneigh`] | ip/ipneigh.c |
+//! | [`ipmonitor`] | ip/ipmonitor.c |
+//! | [`ipaddress_addr`], [`ipaddress_list`] | ip/ipaddress.c (`ipaddr_modify`, `print_addrinfo`; `ipaddr_list_flush_or_save`, `ipaddr_flush`) |
 //! | [`iplink_bridge`] | ip/iplink_bridge.c, ip/iplink_bridge_slave.c |
 //! | [`ipnetns`] | ip/ipnetns.c |
 //! | [`json_print`] | lib/json_print.c, lib/json_writer.c |
@@ -23,9 +27,15 @@
 pub mod args;
 pub mod error;
 pub mod ipaddress;
+pub mod ipaddress_addr;
+pub mod ipaddress_list;
 pub mod iplink;
 pub mod iplink_bridge;
+pub mod ipmonitor;
+pub mod ipneigh;
 pub mod ipnetns;
+pub mod iproute;
+pub mod iproute_print;
 pub mod json_print;
 pub mod libnetlink;
 pub mod link_veth;
@@ -66,6 +76,14 @@ pub struct Ip<'h> {
     tap: Option<Sink>,
     /// `filter` of ip/ipaddress.c.
     filter: ipaddress::LinkFilter,
+    /// `filter` of ip/iproute.c.
+    rfilter: iproute::RouteFilter,
+    /// `filter` of ip/ipneigh.c.
+    nfilter: ipneigh::NeighFilter,
+    /// `ll_init_map` has run.
+    ll_map_initialized: bool,
+    /// What `ip monitor` keeps.
+    monitor: ipmonitor::MonitorState,
     /// Namespace files opened for requests (ip never closes them).
     open_files: Vec<Box<dyn crate::host::NsFile>>,
 }
@@ -113,6 +131,10 @@ impl<'h> Ip<'h> {
             tap,
             open_files: Vec::new(),
             filter: ipaddress::LinkFilter::default(),
+            rfilter: iproute::RouteFilter::default(),
+            nfilter: ipneigh::NeighFilter::default(),
+            ll_map_initialized: false,
+            monitor: ipmonitor::MonitorState::default(),
         })
     }
 
@@ -175,6 +197,10 @@ impl<'h> Ip<'h> {
         let args = &argv[1..];
         match OBJECTS.iter().find(|c| matches(obj, c)) {
             // do_cmd returns -(func()): failures are negative inside, positive out.
+            Some(&"address") => self.do_ipaddr(args).map(|v| -v),
+            Some(&"neighbor") | Some(&"neighbour") => self.do_ipneigh(args).map(|v| -v),
+            Some(&"monitor") => self.ipmonitor_start(args).map(|v| -v),
+            Some(&"route") => self.do_iproute(args).map(|v| -v),
             Some(&"link") => self.do_iplink(args).map(|v| -v),
             Some(&"netns") => self.do_netns(args).map(|v| -v),
             Some(&"help") => {

@@ -5,6 +5,8 @@
 
 use nlwire::Errno;
 
+use nlwire::uapi::socket::{AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC};
+
 use super::uapi::*;
 
 /// `matches(prefix, string) == 0`: `prefix` is a non-empty prefix of `string`.
@@ -243,6 +245,450 @@ pub fn ll_idx_a2n(name: &str) -> u32 {
     rest[..end].parse().unwrap_or(0)
 }
 
+/// `inet_prefix`'s `flags`: `PREFIXLEN_SPECIFIED` and the address types of
+/// `set_address_type`.
+pub const PREFIXLEN_SPECIFIED: u32 = 1 << 0;
+pub const ADDRTYPE_INET: u32 = 1 << 1;
+pub const ADDRTYPE_UNSPEC: u32 = 1 << 2;
+pub const ADDRTYPE_MULTI: u32 = 1 << 3;
+
+/// `inet_prefix` (include/utils.h): an address or prefix as ip parsed it.
+/// `bitlen` -1 is "no length given", -2 "default/any/all".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InetPrefix {
+    pub flags: u32,
+    pub bytelen: i32,
+    pub bitlen: i32,
+    pub family: u8,
+    pub data: [u8; 16],
+}
+
+impl InetPrefix {
+    /// `data` up to `bytelen`.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[..(self.bytelen.clamp(0, 16) as usize)]
+    }
+    /// `is_addrtype_inet_not_unspec`.
+    pub fn is_inet_not_unspec(&self) -> bool {
+        self.flags & (ADDRTYPE_INET | ADDRTYPE_UNSPEC) == ADDRTYPE_INET
+    }
+    /// `is_addrtype_inet_unspec`.
+    pub fn is_inet_unspec(&self) -> bool {
+        self.flags & (ADDRTYPE_INET | ADDRTYPE_UNSPEC) == (ADDRTYPE_INET | ADDRTYPE_UNSPEC)
+    }
+    /// `is_addrtype_inet_multi`.
+    pub fn is_inet_multi(&self) -> bool {
+        self.flags & (ADDRTYPE_INET | ADDRTYPE_MULTI) == (ADDRTYPE_INET | ADDRTYPE_MULTI)
+    }
+}
+
+/// `af_byte_len`.
+pub fn af_byte_len(af: u8) -> i32 {
+    af_bit_len(af) / 8
+}
+
+/// `af_bit_len`.
+pub fn af_bit_len(af: u8) -> i32 {
+    match af {
+        AF_INET6 => 128,
+        AF_INET => 32,
+        AF_MPLS => 20,
+        _ => 0,
+    }
+}
+
+/// `get_addr_ipv4`: `strtoul(…, 0)` per part, so `010` is octal and `0x10` hex.
+fn get_addr_ipv4(cp: &str) -> Option<[u8; 4]> {
+    let mut ap = [0u8; 4];
+    let mut rest = cp;
+    for (i, slot) in ap.iter_mut().enumerate() {
+        let end = rest.find('.').unwrap_or(rest.len());
+        let part = &rest[..end];
+        // strtoul stops at the first non-digit: anything left over is an error below.
+        let n = strtol0(part).filter(|v| (0..=255).contains(v))?;
+        *slot = n as u8;
+        if end == rest.len() {
+            return Some(ap);
+        }
+        if i == 3 {
+            return None;
+        }
+        rest = &rest[end + 1..];
+    }
+    Some(ap)
+}
+
+/// `__get_addr_1` then `set_address_type`: `None` where ip's returns -1.
+pub fn get_addr_1(name: &str, family: u8) -> Option<InetPrefix> {
+    let mut a = InetPrefix::default();
+    if name == "default" {
+        if family == AF_MPLS {
+            return None;
+        }
+        a.family = family;
+        a.bytelen = af_byte_len(family);
+        a.bitlen = -2;
+        a.flags |= PREFIXLEN_SPECIFIED;
+        return Some(a);
+    }
+    if name == "all" || name == "any" {
+        if family == AF_MPLS {
+            return None;
+        }
+        a.family = family;
+        a.bitlen = -2;
+        return Some(a);
+    }
+    if family == AF_PACKET {
+        let v = ll_addr_a2n(name, 16).ok()?;
+        a.family = AF_PACKET;
+        a.bytelen = v.len() as i32;
+        a.bitlen = a.bytelen * 8;
+        a.data[..v.len()].copy_from_slice(&v);
+        return Some(a);
+    }
+    if name.contains(':') {
+        a.family = AF_INET6;
+        if family != AF_UNSPEC && family != AF_INET6 {
+            return None;
+        }
+        let ip: std::net::Ipv6Addr = name.parse().ok()?;
+        a.data = ip.octets();
+        a.bytelen = 16;
+        a.bitlen = -1;
+    } else {
+        if family == AF_MPLS {
+            return None; // MPLS labels are not modelled
+        }
+        a.family = AF_INET;
+        if family != AF_UNSPEC && family != AF_INET {
+            return None;
+        }
+        a.data[..4].copy_from_slice(&get_addr_ipv4(name)?);
+        a.bytelen = 4;
+        a.bitlen = -1;
+    }
+    // set_address_type
+    let unspec = a.bytes().iter().all(|&b| b == 0);
+    let multi = if a.family == AF_INET { a.data[0] & 0xf0 == 0xe0 } else { a.data[0] == 0xff };
+    a.flags |= if unspec {
+        ADDRTYPE_INET | ADDRTYPE_UNSPEC
+    } else if multi {
+        ADDRTYPE_INET | ADDRTYPE_MULTI
+    } else {
+        ADDRTYPE_INET
+    };
+    Some(a)
+}
+
+/// `get_netmask`: a length, or a dotted mask made of leading ones.
+fn get_netmask(arg: &str) -> Option<u32> {
+    if let Some(v) = get_unsigned(arg) {
+        return Some(v);
+    }
+    let a = get_addr_1(arg, AF_INET)?;
+    let m = u32::from_be_bytes([a.data[0], a.data[1], a.data[2], a.data[3]]);
+    let b = m.leading_ones();
+    (m.checked_shl(b).unwrap_or(0) == 0).then_some(b)
+}
+
+/// `get_prefix_1`.
+pub fn get_prefix_1(arg: &str, family: u8) -> Option<InetPrefix> {
+    let (addr, len) = match arg.find('/') {
+        Some(i) => (&arg[..i], Some(&arg[i + 1..])),
+        None => (arg, None),
+    };
+    let mut dst = get_addr_1(addr, family)?;
+    let mut bitlen = af_bit_len(dst.family);
+    match len {
+        Some(l) => {
+            if dst.bitlen == -2 {
+                return None;
+            }
+            let plen = get_netmask(l)?;
+            if plen as i64 > bitlen as i64 {
+                return None;
+            }
+            dst.flags |= PREFIXLEN_SPECIFIED;
+            bitlen = plen as i32;
+        }
+        None if dst.bitlen == -2 => bitlen = 0,
+        None => {}
+    }
+    dst.bitlen = bitlen;
+    Some(dst)
+}
+
+/// `family_name_verbose`.
+fn family_name_verbose(family: u8) -> &'static str {
+    if family == AF_UNSPEC {
+        "any valid"
+    } else {
+        family_name(family)
+    }
+}
+
+/// `family_name`.
+pub fn family_name(family: u8) -> &'static str {
+    match family {
+        AF_INET => "inet",
+        AF_INET6 => "inet6",
+        AF_PACKET => "link",
+        AF_MPLS => "mpls",
+        AF_BRIDGE => "bridge",
+        _ => "???",
+    }
+}
+
+/// `get_addr`: an address or `exit(1)` with ip's message.
+pub fn get_addr(err: &mut String, arg: &str, family: u8) -> Result<InetPrefix, super::error::Exit> {
+    get_addr_1(arg, family).ok_or_else(|| {
+        err.push_str(&format!("Error: {} address is expected rather than \"{arg}\".\n", family_name_verbose(family)));
+        super::error::Exit(1)
+    })
+}
+
+/// `get_prefix`: a prefix or `exit(1)` with ip's message.
+pub fn get_prefix(err: &mut String, arg: &str, family: u8) -> Result<InetPrefix, super::error::Exit> {
+    if family == AF_PACKET {
+        err.push_str(&format!("Error: \"{arg}\" may be inet prefix, but it is not allowed in this context.\n"));
+        return Err(super::error::Exit(1));
+    }
+    get_prefix_1(arg, family).ok_or_else(|| {
+        err.push_str(&format!("Error: {} prefix is expected rather than \"{arg}\".\n", family_name_verbose(family)));
+        super::error::Exit(1)
+    })
+}
+
+/// `inet_addr_match`: the first `bits` bits equal.
+pub fn inet_addr_match(a: &[u8], b: &[u8], bits: i32) -> bool {
+    let bits = bits.max(0) as usize;
+    let (bytes, rest) = (bits / 8, bits % 8);
+    if a.len() < bytes + usize::from(rest > 0) || b.len() < bytes + usize::from(rest > 0) {
+        return false;
+    }
+    if a[..bytes] != b[..bytes] {
+        return false;
+    }
+    rest == 0 || (a[bytes] ^ b[bytes]) & (0xffu8 << (8 - rest)) == 0
+}
+
+/// `inet_addr_match_rta`: true when `m` selects this address (or selects all).
+pub fn inet_addr_match_rta(m: &InetPrefix, rta: Option<&[u8]>) -> bool {
+    let Some(r) = rta else { return true };
+    if m.family == AF_UNSPEC || m.bitlen <= 0 {
+        return true;
+    }
+    // get_addr_rta: the attribute's length picks the family.
+    let fam = match r.len() {
+        4 => AF_INET,
+        16 => AF_INET6,
+        _ => return false,
+    };
+    if fam != m.family {
+        return false;
+    }
+    inet_addr_match(r, &m.data, m.bitlen)
+}
+
+/// glibc's `inet_ntop`, for AF_INET and AF_INET6 (IPv4-compatible and
+/// -mapped IPv6 addresses end in dotted quads, as glibc writes them).
+pub fn inet_ntop(af: u8, a: &[u8]) -> String {
+    match (af, a.len()) {
+        (AF_INET, 4..) => format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]),
+        (AF_INET6, 16..) => {
+            let mut o = [0u8; 16];
+            o.copy_from_slice(&a[..16]);
+            let ip = std::net::Ipv6Addr::from(o);
+            let w = ip.segments();
+            if w[..6] == [0; 6] && w[6] != 0 {
+                // glibc: the longest zero run is words 0-5 exactly.
+                return format!("::{}.{}.{}.{}", a[12], a[13], a[14], a[15]);
+            }
+            ip.to_string()
+        }
+        _ => "???".into(),
+    }
+}
+
+/// `format_host_rta` / `rt_addr_n2a_rta` without name resolution.
+pub fn format_host(af: u8, a: &[u8]) -> String {
+    match af {
+        AF_INET | AF_INET6 => inet_ntop(af, a),
+        AF_PACKET => ll_addr_n2a(a, ARPHRD_VOID),
+        _ => "???".into(),
+    }
+}
+
+/// A table of rt_names.c, as iproute2 6.1 ships it and Debian's
+/// /etc/iproute2 files extend it.
+fn tab_n2a(tab: &[(u32, &'static str)], id: u32) -> Option<&'static str> {
+    tab.iter().find(|(i, _)| *i == id).map(|(_, n)| *n)
+}
+
+fn tab_a2n(tab: &[(u32, &'static str)], arg: &str, max: u64) -> Option<u32> {
+    if let Some((i, _)) = tab.iter().find(|(_, n)| *n == arg) {
+        return Some(*i);
+    }
+    match strtol0(arg) {
+        Some(v) if v >= 0 && v as u64 <= max => Some(v as u32),
+        // strtoul wraps negative numbers: never in range.
+        _ => None,
+    }
+}
+
+/// `rtnl_rtprot_tab` with /etc/iproute2/rt_protos.
+const RT_PROTOS: [(u32, &str); 22] = [
+    (0, "unspec"),
+    (1, "redirect"),
+    (2, "kernel"),
+    (3, "boot"),
+    (4, "static"),
+    (8, "gated"),
+    (9, "ra"),
+    (10, "mrt"),
+    (11, "zebra"),
+    (12, "bird"),
+    (13, "dnrouted"),
+    (14, "xorp"),
+    (15, "ntk"),
+    (16, "dhcp"),
+    (18, "keepalived"),
+    (42, "babel"),
+    (99, "openr"),
+    (186, "bgp"),
+    (187, "isis"),
+    (188, "ospf"),
+    (189, "rip"),
+    (192, "eigrp"),
+];
+
+/// `rtnl_rtscope_tab` with /etc/iproute2/rt_scopes.
+const RT_SCOPES: [(u32, &str); 5] = [(0, "global"), (255, "nowhere"), (254, "host"), (253, "link"), (200, "site")];
+
+/// `rtnl_rttable_hash` with /etc/iproute2/rt_tables.
+const RT_TABLES: [(u32, &str); 4] = [(255, "local"), (254, "main"), (253, "default"), (0, "unspec")];
+
+/// `rtnl_rtprot_n2a`.
+pub fn rtnl_rtprot_n2a(id: u32, numeric: bool) -> String {
+    match tab_n2a(&RT_PROTOS, id) {
+        Some(n) if !numeric => n.into(),
+        _ => id.to_string(),
+    }
+}
+
+/// `rtnl_rtprot_a2n`.
+pub fn rtnl_rtprot_a2n(arg: &str) -> Option<u32> {
+    tab_a2n(&RT_PROTOS, arg, 255)
+}
+
+/// `rtnl_rtscope_n2a`.
+pub fn rtnl_rtscope_n2a(id: u32, numeric: bool) -> String {
+    match tab_n2a(&RT_SCOPES, id) {
+        Some(n) if !numeric => n.into(),
+        _ => id.to_string(),
+    }
+}
+
+/// `rtnl_rtscope_a2n`.
+pub fn rtnl_rtscope_a2n(arg: &str) -> Option<u32> {
+    tab_a2n(&RT_SCOPES, arg, 255)
+}
+
+/// `rtnl_rttable_n2a`.
+pub fn rtnl_rttable_n2a(id: u32, numeric: bool) -> String {
+    match tab_n2a(&RT_TABLES, id) {
+        Some(n) if !numeric => n.into(),
+        _ => id.to_string(),
+    }
+}
+
+/// `rtnl_rttable_a2n`: names, else a number up to `RT_TABLE_MAX`.
+pub fn rtnl_rttable_a2n(arg: &str) -> Option<u32> {
+    tab_a2n(&RT_TABLES, arg, u32::MAX as u64)
+}
+
+/// `rtnl_rtntype_n2a` (ip/rtm_map.c).
+pub fn rtnl_rtntype_n2a(id: u8, numeric: bool) -> String {
+    if numeric {
+        return id.to_string();
+    }
+    match id {
+        0 => "none",
+        1 => "unicast",
+        2 => "local",
+        3 => "broadcast",
+        4 => "anycast",
+        5 => "multicast",
+        6 => "blackhole",
+        7 => "unreachable",
+        8 => "prohibit",
+        9 => "throw",
+        10 => "nat",
+        11 => "xresolve",
+        _ => return id.to_string(),
+    }
+    .into()
+}
+
+/// `rtnl_rtntype_a2n` (ip/rtm_map.c).
+pub fn rtnl_rtntype_a2n(arg: &str) -> Option<u8> {
+    Some(match arg {
+        "local" => 2,
+        "nat" => 10,
+        "brd" => 3,
+        "throw" => 9,
+        a if matches(a, "broadcast") => 3,
+        a if matches(a, "anycast") => 4,
+        a if matches(a, "multicast") => 5,
+        a if matches(a, "prohibit") => 8,
+        a if matches(a, "unreachable") => 7,
+        a if matches(a, "blackhole") => 6,
+        a if matches(a, "xresolve") => 11,
+        a if matches(a, "unicast") => 1,
+        a => match strtol0(a) {
+            Some(v) if (0..=255).contains(&v) => v as u8,
+            _ => return None,
+        },
+    })
+}
+
+/// glibc's `fnmatch(pattern, s, 0)` for `*`, `?` and `[…]`: true on a match.
+pub fn fnmatch(pattern: &str, s: &str) -> bool {
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(b'*') => (0..=s.len()).any(|i| go(&p[1..], &s[i..])),
+            Some(b'?') => !s.is_empty() && go(&p[1..], &s[1..]),
+            Some(b'[') => {
+                let Some(end) = p[1..].iter().position(|&c| c == b']').map(|e| e + 1) else {
+                    return s.first() == Some(&b'[') && go(&p[1..], &s[1..]);
+                };
+                let Some(&c) = s.first() else { return false };
+                let set = &p[1..end];
+                let (neg, set) = match set.first() {
+                    Some(b'!') | Some(b'^') => (true, &set[1..]),
+                    _ => (false, set),
+                };
+                let mut hit = false;
+                let mut i = 0;
+                while i < set.len() {
+                    if i + 2 < set.len() && set[i + 1] == b'-' {
+                        hit |= (set[i]..=set[i + 2]).contains(&c);
+                        i += 3;
+                    } else {
+                        hit |= set[i] == c;
+                        i += 1;
+                    }
+                }
+                hit != neg && go(&p[end + 1..], &s[1..])
+            }
+            Some(&c) => s.first() == Some(&c) && go(&p[1..], &s[1..]),
+        }
+    }
+    go(pattern.as_bytes(), s.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +725,61 @@ mod tests {
         assert_eq!(ll_type_n2a(4242), "[4242]");
         assert_eq!(ll_idx_a2n("if12"), 12);
         assert!(check_ifname("v0") && !check_ifname("a/b") && !check_ifname("0123456789abcdef"));
+    }
+
+    #[test]
+    fn prefixes_parse_as_get_prefix_1_does() {
+        let p = get_prefix_1("10.0.0.1/24", AF_UNSPEC).unwrap();
+        assert_eq!((p.family, p.bytelen, p.bitlen), (AF_INET, 4, 24));
+        assert!(p.flags & PREFIXLEN_SPECIFIED != 0 && p.is_inet_not_unspec());
+        assert_eq!(get_prefix_1("10.0.0.1", AF_UNSPEC).unwrap().bitlen, 32);
+        assert_eq!(get_prefix_1("10.0.0.1/255.255.0.0", AF_UNSPEC).unwrap().bitlen, 16);
+        assert_eq!(get_prefix_1("010.0x10.0.1", AF_UNSPEC).unwrap().bytes(), &[8, 16, 0, 1]);
+        assert!(get_prefix_1("10.0.0.1/33", AF_UNSPEC).is_none());
+        assert!(get_prefix_1("10.0.0.1/255.0.255.0", AF_UNSPEC).is_none());
+        assert!(get_prefix_1("10.0.0.256", AF_UNSPEC).is_none());
+        assert!(get_prefix_1("2001:db8::1/64", AF_INET).is_none());
+        let d = get_prefix_1("default", AF_INET6).unwrap();
+        assert_eq!((d.family, d.bytelen, d.bitlen), (AF_INET6, 16, 0));
+        assert!(get_prefix_1("default/8", AF_INET).is_none());
+        let m = get_addr_1("224.0.0.9", AF_UNSPEC).unwrap();
+        assert!(m.is_inet_multi());
+        let mut err = String::new();
+        assert!(get_prefix(&mut err, "bogus", AF_UNSPEC).is_err());
+        assert_eq!(err, "Error: any valid prefix is expected rather than \"bogus\".\n");
+    }
+
+    #[test]
+    fn addresses_print_as_glibc_inet_ntop() {
+        assert_eq!(inet_ntop(AF_INET, &[10, 0, 0, 1]), "10.0.0.1");
+        let v6 = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap().octets();
+        assert_eq!(inet_ntop(AF_INET6, &v6("2001:db8::1")), "2001:db8::1");
+        assert_eq!(inet_ntop(AF_INET6, &v6("::1")), "::1");
+        assert_eq!(inet_ntop(AF_INET6, &v6("::ffff:1.2.3.4")), "::ffff:1.2.3.4");
+        assert_eq!(inet_ntop(AF_INET6, &v6("::1.2.3.4")), "::1.2.3.4");
+        assert!(inet_addr_match(&[10, 0, 1, 2], &[10, 0, 0, 0], 16));
+        assert!(!inet_addr_match(&[10, 1, 1, 2], &[10, 0, 0, 0], 16));
+        assert!(inet_addr_match(&[10, 0, 0, 130], &[10, 0, 0, 128], 25));
+    }
+
+    #[test]
+    fn rt_names_are_iproute2s_with_etc_iproute2() {
+        assert_eq!(rtnl_rtprot_n2a(2, false), "kernel");
+        assert_eq!(rtnl_rtprot_n2a(99, false), "openr");
+        assert_eq!(rtnl_rtprot_n2a(77, false), "77");
+        assert_eq!(rtnl_rtprot_n2a(2, true), "2");
+        assert_eq!(rtnl_rtprot_a2n("static"), Some(4));
+        assert_eq!(rtnl_rtprot_a2n("256"), None);
+        assert_eq!(rtnl_rtscope_n2a(253, false), "link");
+        assert_eq!(rtnl_rtscope_a2n("host"), Some(254));
+        assert_eq!(rtnl_rttable_n2a(254, false), "main");
+        assert_eq!(rtnl_rttable_n2a(1000, false), "1000");
+        assert_eq!(rtnl_rttable_a2n("local"), Some(255));
+        assert_eq!(rtnl_rttable_a2n("4294967295"), Some(u32::MAX));
+        assert_eq!(rtnl_rttable_a2n("all"), None);
+        assert_eq!(rtnl_rtntype_n2a(6, false), "blackhole");
+        assert_eq!(rtnl_rtntype_a2n("unr"), Some(7));
+        assert_eq!(rtnl_rtntype_a2n("brd"), Some(3));
+        assert!(fnmatch("v0:*", "v0:sec") && !fnmatch("v0:*", "v1") && fnmatch("br[0-9]", "br0"));
     }
 }

@@ -273,6 +273,19 @@ impl RealHost {
         self.ip_under(args, Some(trace))
     }
 
+    /// The real `ip` with `args`, started in this world and left running
+    /// (for `ip monitor`), its stdout piped.
+    pub fn ip_spawn(&self, args: &[String]) -> std::process::Child {
+        let sh = format!("exec nsenter --net={} ip \"$@\"", self.init.path());
+        Command::new("sh")
+            .args(["-c", &sh, "ip"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("sh ip")
+    }
+
     fn ip_under(&self, args: &[String], trace: Option<&std::path::Path>) -> (String, String, i32) {
         let mut sh = String::from("set -e; mount -t tmpfs none /run; mkdir /run/netns; ");
         for (name, ns) in self.named.lock().unwrap().iter() {
@@ -362,6 +375,30 @@ impl Host for RealHost {
 
     fn time(&self) -> u32 {
         rtnlsim_cli::host::VIRTUAL_TIME
+    }
+
+    fn txqlen(&self, netns: NsName<'_>, ifname: &str) -> Option<Result<u32, Errno>> {
+        let name = ifname.as_bytes().to_vec();
+        self.with_ns(netns, |ns| {
+            ns.worker.call(move || {
+                let s = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+                if s < 0 {
+                    return Err(errno());
+                }
+                let mut ifr: libc::ifreq = unsafe { std::mem::zeroed() };
+                for (d, b) in ifr.ifr_name.iter_mut().zip(name.iter().take(libc::IFNAMSIZ - 1)) {
+                    *d = *b as libc::c_char;
+                }
+                let r = unsafe { libc::ioctl(s, libc::SIOCGIFTXQLEN, &mut ifr) };
+                let e = errno();
+                unsafe { libc::close(s) };
+                if r < 0 {
+                    return Err(e);
+                }
+                Ok(unsafe { ifr.ifr_ifru.ifru_ifindex } as u32)
+            })
+        })
+        .ok()
     }
 }
 

@@ -25,8 +25,37 @@ pub fn ours(host: &dyn Host, argv: &[String]) -> (String, String, i32) {
 }
 
 /// One line of a transcript: the command, its stdout, its stderr, `= status`.
+/// A neighbour dump is shown sorted (see [`sort_neigh_dump`]).
 pub fn entry(argv: &[String], (o, e, s): &(String, String, i32)) -> String {
+    let o = if is_neigh_dump(argv) { sort_neigh_dump(o) } else { o.clone() };
     format!("$ ip {}\n{o}{}= {s}\n", argv.join(" "), cut_usage(e))
+}
+
+/// `ip [OPTIONS] neigh [show|list|lst …]`.
+fn is_neigh_dump(argv: &[String]) -> bool {
+    let mut words = argv.iter().map(String::as_str).skip_while(|w| w.starts_with('-') || *w == "-n");
+    matches!(words.next(), Some("neigh" | "neighbor" | "neighbour"))
+        && matches!(words.next(), None | Some("show" | "list" | "lst"))
+}
+
+/// The kernel orders a neighbour dump by its hash buckets, and each table's
+/// hash is seeded at random (`neigh_hash_alloc`): two namespaces list the
+/// same entries in different orders. A dump is therefore compared as a set:
+/// its lines sorted, and the objects of a one-line JSON array sorted.
+pub fn sort_neigh_dump(o: &str) -> String {
+    let mut lines: Vec<String> = o
+        .lines()
+        .map(|l| match l.strip_prefix("[{").and_then(|r| r.strip_suffix("}]")) {
+            Some(inner) => {
+                let mut objs: Vec<&str> = inner.split("},{").collect();
+                objs.sort_unstable();
+                format!("[{{{}}}]", objs.join("},{"))
+            }
+            None => l.to_string(),
+        })
+        .collect();
+    lines.sort();
+    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// The whole script through the client on `host`, comparable.
@@ -38,9 +67,39 @@ pub fn transcript_on(host: &dyn Host, script: &str) -> String {
     comparable(&t)
 }
 
-/// MACs named, timers masked.
+/// MACs named, timers and finite address lifetimes masked.
 pub fn comparable(t: &str) -> String {
-    name_macs(&mask_timers(t))
+    name_macs(&mask_lifetimes(&mask_timers(t)))
+}
+
+/// A finite address lifetime counts down in whole seconds of the live
+/// kernel's clock (`valid_lft 100sec`, `"valid_life_time":100`), so two
+/// runs a moment apart may differ by one: the number is masked.
+pub fn mask_lifetimes(s: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut rest = line;
+        while let Some(at) = ["valid_lft ", "preferred_lft ", "_life_time\":"]
+            .iter()
+            .filter_map(|k| rest.find(k).map(|p| p + k.len()))
+            .min()
+        {
+            out.push_str(&rest[..at]);
+            rest = &rest[at..];
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            // Text says "100sec"; a command line's "valid_lft 100" is left alone.
+            let text_form = out.ends_with("_lft ");
+            if digits > 0 && rest[..digits] != *"4294967295" && (!text_form || rest[digits..].starts_with("sec")) {
+                out.push('T');
+                rest = &rest[digits..];
+            }
+        }
+        out.push_str(rest);
+    }
+    out
 }
 
 /// Usage texts (printed after some errors) are not reproduced by the
