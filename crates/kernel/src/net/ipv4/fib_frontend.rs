@@ -331,8 +331,8 @@ pub fn fib_table_delete(
     let _s = debug_span!("fib_table_delete", tb = tb_id, dst = cfg.dst, plen = cfg.dst_len).entered();
     let key = cfg.dst;
     let plen = cfg.dst_len;
-    let slen = KEYLENGTH - plen;
     fib_valid_key_len(key, plen, extack)?;
+    let slen = KEYLENGTH - plen;
     let trie = st.trie_mut(tb_id).ok_or(Errno::ESRCH)?;
     let leaf = trie.leaves.get(&key).ok_or(Errno::ESRCH)?;
     let dscp = cfg.dscp;
@@ -676,6 +676,7 @@ pub fn inet_dump_fib(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize
 /// for unicast and local otherwise; its notification has pid 0 and seq 0.
 /// Errors (EEXIST for a route already there, ESRCH for one already gone)
 /// are ignored, as in Linux.
+#[allow(clippy::too_many_arguments)]
 pub fn fib_magic(net: &Net, st: &mut FibState, cmd: u16, ty: u8, dst: u32, dst_len: u8, prim: &InIfaddr, prio: u32) {
     let _s = debug_span!("fib_magic", cmd, ty, dst, dst_len).entered();
     let tb_id = if ty == RTN_UNICAST { RT_TABLE_MAIN } else { RT_TABLE_LOCAL };

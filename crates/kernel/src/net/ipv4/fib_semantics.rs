@@ -248,7 +248,7 @@ pub fn rtnh_list(mp: &[u8]) -> Option<Vec<Rtnh<'_>>> {
 }
 
 /// `nla_find`.
-fn nla_find<'a>(attrs: &'a [u8], ty: u16) -> Option<Nla<&'a [u8]>> {
+fn nla_find(attrs: &[u8], ty: u16) -> Option<Nla<&[u8]>> {
     NlaIter::new(attrs).find(|a| a.nla_type() == ty)
 }
 
