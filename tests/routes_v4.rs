@@ -251,6 +251,10 @@ impl World {
     /// What `__inet_insert_ifa` does for a new primary address: into
     /// `ifa_list`, then the inetaddr chain's NETDEV_UP.
     fn add_ifaddr(&mut self, dev: &str, local: &str, plen: u8) {
+        self.add_ifaddr_brd(dev, local, plen, "0.0.0.0", 0);
+    }
+    /// The same with a broadcast address and IFA_F_* flags (SECONDARY).
+    fn add_ifaddr_brd(&mut self, dev: &str, local: &str, plen: u8, brd: &str, flags: u32) {
         let d = self.dev(dev);
         let l: Ipv4Addr = local.parse().expect("address");
         let mask = if plen == 0 { 0 } else { u32::MAX << (32 - plen as u32) };
@@ -258,9 +262,9 @@ impl World {
             ifa_local: l,
             ifa_address: l,
             ifa_mask: Ipv4Addr::from(mask),
-            ifa_broadcast: Ipv4Addr::UNSPECIFIED,
+            ifa_broadcast: brd.parse().expect("broadcast"),
             ifa_prefixlen: plen,
-            ifa_flags: 0x80,
+            ifa_flags: 0x80 | flags,
             ifa_scope: 0,
             ifa_label: dev.to_string(),
             ifa_rt_priority: 0,
@@ -1208,4 +1212,109 @@ fn each_namespace_has_its_own_tables() {
     s.send(&req(RTM_DELROUTE, ACK, 2, &del(24, 254), &dst("10.0.0.0")), 0).expect("send");
     assert_eq!(err_msg(&drain_msgs(&s)[0]), (-3, Some("FIB table does not exist".into())));
     let _ = Errno::ESRCH;
+}
+
+// ===========================================================================
+// The default table and the lookup flags (probes/p_route4_default.py)
+// ===========================================================================
+
+#[test]
+fn default_table_answers_when_main_has_nothing_or_throws_but_not_after_unreachable() {
+    let mut w = World::new();
+    let pid = portid(&w.ctl);
+    w.add(&rtm(0, 253, 4, 0, 1, 0, 0), &gw("10.0.0.3"));
+    let r = w.tx(&get(5, 0, "8.8.8.8", &[]));
+    assert_eq!(
+        r[0].raw,
+        kernel_bytes("700000001800000005000000e05f000002200000fe0000010002000008000f00fe00000008000100080808080800040003000000080007000a000001080005000a000003080019000000000024000c000200000000000000000000000000000000000000000000000000000000000000", pid)
+    );
+    w.add(&rtm(16, 254, 4, 0, RTN_UNREACHABLE, 0, 0), &dst("10.50.0.0"));
+    w.add(&rtm(16, 254, 4, 0, RTN_THROW, 0, 0), &dst("10.51.0.0"));
+    let s = w.next();
+    assert_eq!(w.fail(&get(s, 0, "10.50.1.1", &[])).0, -113);
+    let r = Route::of(&w.tx(&get(6, 0, "10.51.1.1", &[]))[0]);
+    assert_eq!(r.attr(RTA_GATEWAY), Some(&ip("10.0.0.3")[..]));
+    // RTM_F_LOOKUP_TABLE names the table that answered; main and local are one.
+    let table = |w: &mut World, d: &str, f: u32| Route::of(&w.tx(&get(7, f, d, &[]))[0]).key();
+    assert_eq!(table(&mut w, "8.8.8.8", RTM_F_LOOKUP_TABLE), "253 8.8.8.8/32");
+    assert_eq!(table(&mut w, "10.0.0.5", RTM_F_LOOKUP_TABLE), "254 10.0.0.5/32");
+    assert_eq!(table(&mut w, "10.0.0.1", RTM_F_LOOKUP_TABLE), "254 10.0.0.1/32");
+    assert_eq!(table(&mut w, "10.0.0.5", RTM_F_LOOKUP_TABLE | RTM_F_FIB_MATCH), "254 10.0.0.0/24");
+}
+
+#[test]
+fn getroute_notify_uid_mark_and_tos() {
+    let mut w = World::new();
+    let r = Route::of(&w.tx(&get(8, RTM_F_NOTIFY, "10.0.0.5", &[]))[0]);
+    assert_eq!(r.rtm_flags, 0x0001_0300);
+    let r = Route::of(&w.tx(&get(9, 0, "10.0.0.5", &nla_u32(RTA_UID, 1234)))[0]);
+    assert_eq!(r.attr(RTA_UID), Some(&1234u32.to_ne_bytes()[..]));
+    let r = Route::of(&w.tx(&get(10, 0, "10.0.0.5", &nla_u32(RTA_MARK, 7)))[0]);
+    assert_eq!(r.types(), vec![RTA_TABLE, RTA_DST, RTA_OIF, RTA_PREFSRC, RTA_MARK, RTA_UID, RTA_CACHEINFO]);
+    // The answer's tos is the matched route's, not the request's.
+    let r = Route::of(&w.tx(&req(RTM_GETROUTE, NLM_F_REQUEST, 11, &rtm(32, 0, 0, 0, 0, 0x10, 0), &dst("10.0.0.5")))[0]);
+    assert_eq!((r.tos, r.raw.len()), (0, 104));
+}
+
+#[test]
+fn replace_with_an_identical_route_that_is_not_first_is_eexist() {
+    let mut w = World::new();
+    let va = w.va;
+    w.add(&uni(24), &[dst("10.9.0.0"), oif(va)].concat());
+    let s = w.next();
+    w.ok(&req(RTM_NEWROUTE, C | NLM_F_APPEND, s, &uni(24), &[dst("10.9.0.0"), gw("10.0.0.2")].concat()));
+    let s = w.next();
+    assert_eq!(
+        w.fail(&req(RTM_NEWROUTE, C | NLM_F_REPLACE, s, &uni(24), &[dst("10.9.0.0"), gw("10.0.0.2")].concat())).0,
+        -17
+    );
+    // Deletes that name another tos or priority find nothing; the oif finds the first.
+    let s = w.next();
+    assert_eq!(w.fail(&req(RTM_DELROUTE, ACK, s, &rtm(24, 254, 0, 255, 0, 0x10, 0), &dst("10.9.0.0"))).0, -3);
+    let s = w.next();
+    assert_eq!(
+        w.fail(&req(RTM_DELROUTE, ACK, s, &del(24, 254), &[dst("10.9.0.0"), nla_u32(RTA_PRIORITY, 5)].concat())).0,
+        -3
+    );
+    w.events();
+    let s = w.next();
+    w.ok(&req(RTM_DELROUTE, ACK, s, &del(24, 254), &[dst("10.9.0.0"), oif(va)].concat()));
+    assert_eq!(w.events()[0].types(), vec![RTA_TABLE, RTA_DST, RTA_OIF]);
+}
+
+#[test]
+fn secondary_addresses_and_explicit_broadcasts() {
+    let mut w = World::new();
+    let summary = |ev: Vec<Route>| -> Vec<String> {
+        ev.iter()
+            .map(|r| {
+                let src =
+                    r.attr(RTA_PREFSRC).map_or(String::new(), |v| Ipv4Addr::new(v[0], v[1], v[2], v[3]).to_string());
+                format!("{} {} {} {}", if r.ty == RTM_NEWROUTE { "new" } else { "del" }, r.key(), r.rtype, src)
+            })
+            .collect()
+    };
+    // A secondary adds only its local route, with the primary as source.
+    w.add_ifaddr_brd("va", "10.0.0.2", 24, "0.0.0.0", 1);
+    assert_eq!(summary(w.events()), strs(&["new 255 10.0.0.2/32 2 10.0.0.1"]));
+    w.del_ifaddr("va", "10.0.0.2");
+    assert_eq!(summary(w.events()), strs(&["del 255 10.0.0.2/32 2 10.0.0.1"]));
+    // An explicit broadcast comes before the prefix route; the subnet
+    // broadcast is then the same route (EEXIST, silently).
+    w.add_ifaddr_brd("va", "10.2.0.1", 24, "10.2.0.255", 0);
+    assert_eq!(
+        summary(w.events()),
+        strs(&["new 255 10.2.0.1/32 2 10.2.0.1", "new 255 10.2.0.255/32 3 10.2.0.1", "new 254 10.2.0.0/24 1 10.2.0.1"])
+    );
+    // A secondary with a broadcast of its own adds and removes it.
+    w.add_ifaddr_brd("va", "10.2.0.2", 24, "10.2.0.127", 1);
+    assert_eq!(summary(w.events()), strs(&["new 255 10.2.0.2/32 2 10.2.0.1", "new 255 10.2.0.127/32 3 10.2.0.1"]));
+    w.del_ifaddr("va", "10.2.0.2");
+    assert_eq!(summary(w.events()), strs(&["del 255 10.2.0.127/32 3 10.2.0.1", "del 255 10.2.0.2/32 2 10.2.0.1"]));
+    // A primary whose local address another primary also has keeps its local route.
+    w.add_ifaddr("va", "10.0.0.1", 16);
+    w.events();
+    w.del_ifaddr("va", "10.0.0.1");
+    let got = summary(w.events());
+    assert!(!got.iter().any(|l| l.contains("10.0.0.1/32")), "{got:?}");
 }

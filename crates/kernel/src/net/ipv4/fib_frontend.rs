@@ -189,17 +189,19 @@ pub fn fib4(net: &Net) -> Option<Arc<Fib4Net>> {
 }
 
 /// `fib_lookup` without custom rules: the main table (with local merged),
-/// then the default table; no route is ENETUNREACH.
+/// then, if nothing matched there (or a throw route sent the lookup on),
+/// the default table; no route is ENETUNREACH. An unreachable, prohibit
+/// or blackhole route in main ends the lookup (probes/p_route4_default.py).
+/// The result's `table` says which table answered.
 pub fn fib_lookup_flow(st: &FibState, fl4: &Flowi4, ignore_linkstate: bool) -> Result<FibResult, Errno> {
-    let mut err = Err(Errno::ENETUNREACH);
+    let mut err = Err(Errno::EAGAIN);
     if let Some(t) = st.trie(RT_TABLE_MAIN) {
-        err = t.fib_table_lookup(fl4, ignore_linkstate);
+        err = t.fib_table_lookup(fl4, ignore_linkstate).map(|r| FibResult { table: RT_TABLE_MAIN, ..r });
     }
-    if err.is_ok() {
-        return err;
-    }
-    if let Some(t) = st.trie(RT_TABLE_DEFAULT) {
-        err = t.fib_table_lookup(fl4, ignore_linkstate);
+    if err == Err(Errno::EAGAIN) {
+        if let Some(t) = st.trie(RT_TABLE_DEFAULT) {
+            err = t.fib_table_lookup(fl4, ignore_linkstate).map(|r| FibResult { table: RT_TABLE_DEFAULT, ..r });
+        }
     }
     match err {
         Err(Errno::EAGAIN) => Err(Errno::ENETUNREACH),

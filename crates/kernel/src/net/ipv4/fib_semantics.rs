@@ -346,7 +346,7 @@ fn fib_check_nh_v4_gw(
         nh.scope = RT_SCOPE_LINK;
         return Ok(());
     }
-    let fl4 = Flowi4 { daddr: gw, oif: nh.oif, scope: (scope + 1).max(RT_SCOPE_LINK), tos: 0 };
+    let fl4 = Flowi4 { daddr: gw, oif: nh.oif, scope: scope.saturating_add(1).max(RT_SCOPE_LINK), tos: 0 };
     let mut res = None;
     if table != 0 && table != RT_TABLE_MAIN {
         if let Some(t) = st.trie(table) {

@@ -23,7 +23,7 @@ use crate::Errno;
 use nlwire::uapi::rtnetlink::RTNH_F_DEAD;
 
 /// `struct fib_alias`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FibAlias {
     pub fa_info: FibInfo,
     /// `fa_dscp` (the rtm_tos byte).
@@ -35,7 +35,7 @@ pub struct FibAlias {
 }
 
 /// `struct fib_result`: what a lookup found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FibResult {
     pub prefix: u32,
     pub prefixlen: u8,
@@ -43,6 +43,8 @@ pub struct FibResult {
     pub ty: u8,
     pub dscp: u8,
     pub fi: FibInfo,
+    /// `res->table->tb_id`: the table that answered (the trie's owner).
+    pub table: u32,
 }
 
 /// `struct trie`: one trie (main and local share one while no rule exists).
@@ -153,6 +155,7 @@ impl Trie {
                         ty: fa.fa_type,
                         dscp: fa.fa_dscp,
                         fi: fi.clone(),
+                        table: 0,
                     });
                 }
             }

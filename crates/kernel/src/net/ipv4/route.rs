@@ -94,10 +94,11 @@ struct Rtable {
 /// What `ip_route_output_key_hash_rcu` found.
 struct OutputRoute {
     rt: Rtable,
-    fl4: Flowi4,
     saddr: u32,
     /// `res.fi` with the result's prefix (for RTM_F_FIB_MATCH).
     res: Option<(FibInfo, u32, u8, u8)>,
+    /// `res.table->tb_id` (0 without a FIB result).
+    table: u32,
 }
 
 /// `ip_route_output_key_hash_rcu` for a plain output lookup: an RTA_OIF
@@ -127,7 +128,7 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
             fl4.daddr = 0x7f00_0001;
             saddr = 0x7f00_0001;
         }
-        return Ok(make_route(RTN_LOCAL, lo_idx, true, None, saddr, *fl4, RTCF_LOCAL, 1));
+        return Ok(make_route(RTN_LOCAL, lo_idx, true, None, saddr, RTCF_LOCAL, 1));
     }
     let res = {
         let st = fib.st.lock();
@@ -141,13 +142,14 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
                     saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_LINK);
                 }
                 let lo_flag = if d.st.lock().flags & IFF_LOOPBACK != 0 { RTCF_LOCAL } else { 0 };
-                return Ok(make_route(RTN_UNICAST, d.ifindex(), true, None, saddr, *fl4, lo_flag, 2));
+                return Ok(make_route(RTN_UNICAST, d.ifindex(), true, None, saddr, lo_flag, 2));
             }
             return Err(e);
         }
     };
     let nh = res.fi.nhs[res.nh_sel].clone();
     let fires = Some((res.fi.clone(), res.prefix, res.prefixlen, res.dscp));
+    let table = res.table;
     if res.ty == RTN_LOCAL {
         if saddr == 0 {
             saddr = if res.fi.prefsrc != 0 { res.fi.prefsrc } else { fl4.daddr };
@@ -155,9 +157,10 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
         // A route cached on a nexthop holds one more reference (observed:
         // 2 for lo's own addresses, 1 for another device's).
         let clntref = if nh.dev == lo_idx { 2 } else { 1 };
-        let mut out = make_route(RTN_LOCAL, lo_idx, true, None, saddr, *fl4, RTCF_LOCAL, clntref);
+        let mut out = make_route(RTN_LOCAL, lo_idx, true, None, saddr, RTCF_LOCAL, clntref);
         out.rt.metrics = res.fi.metrics;
         out.res = fires;
+        out.table = table;
         return Ok(out);
     }
     // fib_select_path: the first live nexthop (no multipath hash), then
@@ -193,31 +196,23 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
         rflags |= RTCF_LOCAL;
     }
     flags |= rflags;
-    let mut out = make_route(res.ty, nh.dev, false, gw, saddr, *fl4, flags, 2);
+    let mut out = make_route(res.ty, nh.dev, false, gw, saddr, flags, 2);
     if res.ty != RTN_BROADCAST {
         out.rt.metrics = res.fi.metrics;
     }
     out.res = fires;
+    out.table = table;
     Ok(out)
 }
 
 /// `__mkroute_output` + `rt_set_nexthop`, reduced to what is reported.
 #[allow(clippy::too_many_arguments)]
-fn make_route(
-    ty: u8,
-    dev: i32,
-    _no_fi: bool,
-    gw: Option<FibGw>,
-    saddr: u32,
-    fl4: Flowi4,
-    flags: u32,
-    clntref: u32,
-) -> OutputRoute {
+fn make_route(ty: u8, dev: i32, _no_fi: bool, gw: Option<FibGw>, saddr: u32, flags: u32, clntref: u32) -> OutputRoute {
     OutputRoute {
         rt: Rtable { rt_type: ty, rt_flags: flags, dev, gw, metrics: [0; RTAX_MAX], clntref },
-        fl4,
         saddr,
         res: None,
+        table: 0,
     }
 }
 
@@ -231,6 +226,7 @@ fn rt_fill_info(
     table_id: u32,
     dst: u32,
     src: u32,
+    mark: u32,
     uid: u32,
     portid: u32,
     seq: u32,
@@ -259,6 +255,9 @@ fn rt_fill_info(
         None => {}
     }
     rtnetlink_put_metrics(skb, &rt.metrics)?;
+    if mark != 0 {
+        skb.nla_put_u32(RTA_MARK, mark)?;
+    }
     skb.nla_put_u32(RTA_UID, uid)?;
     // rtnl_put_cacheinfo: clntref, lastuse, expires, error, used, id, ts, tsage.
     let mut ci = [0u8; 32];
@@ -272,7 +271,8 @@ fn rt_fill_info(
     hdr[0] = AF_INET;
     hdr[1] = 32;
     hdr[2] = if src != 0 { 32 } else { 0 };
-    hdr[3] = out.fl4.tos;
+    // The matched route's tos (the request's is not reported).
+    hdr[3] = out.res.as_ref().map_or(0, |r| r.3);
     hdr[4] = if table_id < 256 { table_id as u8 } else { RT_TABLE_COMPAT as u8 };
     hdr[5] = RTPROT_UNSPEC;
     hdr[6] = RT_SCOPE_UNIVERSE;
@@ -366,7 +366,9 @@ pub fn inet_rtm_getroute(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAc
     }
     let mut fl4 = Flowi4 { daddr: dst, oif, scope: RT_SCOPE_UNIVERSE, tos: p[3] };
     let out = ip_route_output(net, &mut fl4, src)?;
-    let table_id = RT_TABLE_MAIN;
+    // RTM_F_LOOKUP_TABLE reports the table that answered, else main.
+    let table_id = if rtm_flags & RTM_F_LOOKUP_TABLE != 0 { out.table } else { RT_TABLE_MAIN };
+    let mark = tb.get(RTA_MARK).map_or(0, |a| a.get_u32());
     // inet_rtm_getroute_build_skb: alloc_skb(NLMSG_GOODSIZE).
     let mut out_skb = alloc_skb(nlwire::skb::NLMSG_GOODSIZE);
     if rtm_flags & RTM_F_FIB_MATCH != 0 {
@@ -381,7 +383,7 @@ pub fn inet_rtm_getroute(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAc
         if rtm_flags & RTM_F_NOTIFY != 0 {
             out.rt.rt_flags |= RTCF_NOTIFY;
         }
-        rt_fill_info(&mut out_skb, &out, table_id, dst, src, uid, skb.cb.portid, nlh.nlmsg_seq())?;
+        rt_fill_info(&mut out_skb, &out, table_id, dst, src, mark, uid, skb.cb.portid, nlh.nlmsg_seq())?;
     }
     rtnl_unicast(out_skb, net, skb.cb.portid)
 }
