@@ -926,6 +926,9 @@ pub fn fib_inetaddr_event(event: NetdevEvent, dev: &Arc<NetDevice>, ifa: &InIfad
 /// NETDEV_CHANGE sets or clears RTNH_F_LINKDOWN with the carrier (no
 /// notification, probes/p_route4_more.py); NETDEV_UNREGISTER removes all.
 pub fn fib_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &NetdevNotifierInfo) -> Result<(), Errno> {
+    if !matches!(event, NetdevEvent::Up | NetdevEvent::Down | NetdevEvent::Change | NetdevEvent::Unregister) {
+        return Ok(());
+    }
     let Some(net) = dev.net() else { return Ok(()) };
     let Some(fib) = fib4(&net) else { return Ok(()) };
     if event == NetdevEvent::Unregister {
