@@ -1318,3 +1318,47 @@ fn secondary_addresses_and_explicit_broadcasts() {
     let got = summary(w.events());
     assert!(!got.iter().any(|l| l.contains("10.0.0.1/32")), "{got:?}");
 }
+
+#[test]
+fn nexthop_ids_and_lwt_encapsulation_types() {
+    let mut w = World::new();
+    let va = w.va;
+    let a = [dst("10.9.0.0"), oif(va)].concat();
+    let nhid = nla_u32(RTA_NH_ID, 5);
+    let s = w.next();
+    assert_eq!(
+        w.fail(&req(RTM_NEWROUTE, C, s, &uni(24), &[dst("10.9.0.0"), nhid.clone()].concat())),
+        (-22, Some("Nexthop id does not exist".into()))
+    );
+    let s = w.next();
+    assert_eq!(
+        w.fail(&req(RTM_NEWROUTE, C, s, &uni(24), &[a.clone(), nhid.clone()].concat())),
+        (-22, Some("Nexthop specification and nexthop id are mutually exclusive".into()))
+    );
+    let s = w.next();
+    assert_eq!(
+        w.fail(&req(RTM_DELROUTE, ACK, s, &uni(24), &[dst("10.9.0.0"), nhid].concat())),
+        (-22, Some("Nexthop id does not exist".into()))
+    );
+    // probes/observed/p_route4_nhid.txt
+    let mut got = Vec::new();
+    for t in [0u16, 1, 2, 3, 5, 10, 11] {
+        let s = w.next();
+        let r = w.tx(&req(RTM_NEWROUTE, C, s, &uni(24), &[a.clone(), nla_u16(RTA_ENCAP_TYPE, t)].concat()));
+        got.push(err_msg(&r[0]));
+    }
+    let unknown = Some("Unknown lwt encapsulation type".to_string());
+    let unsupported = Some("lwt encapsulation type not supported".to_string());
+    assert_eq!(
+        got,
+        vec![
+            (-22, unknown.clone()),
+            (-95, unsupported.clone()),
+            (0, None),
+            (-95, unsupported.clone()),
+            (-17, None),
+            (-95, unsupported),
+            (-22, unknown)
+        ]
+    );
+}

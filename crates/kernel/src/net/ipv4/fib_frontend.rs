@@ -47,6 +47,8 @@ use nlwire::{NlMsgHdr, NlaIter};
 
 /// `FIB_TABLE_HASHSZ` (with CONFIG_IP_MULTIPLE_TABLES).
 const FIB_TABLE_HASHSZ: u32 = 256;
+/// `LWTUNNEL_ENCAP_MAX` (include/uapi/linux/lwtunnel.h, 6.18).
+const LWTUNNEL_ENCAP_MAX: u16 = 10;
 /// `RTA_N`: attribute table size.
 const RTA_N: usize = RTA_MAX as usize + 1;
 
@@ -410,16 +412,29 @@ fn rtm_to_fib_config(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAck) -
             RTA_MULTIPATH => cfg.mp = Some(a.payload().to_vec()),
             RTA_FLOW => cfg.flow = a.get_u32(),
             RTA_TABLE => cfg.table = a.get_u32(),
-            RTA_ENCAP | RTA_ENCAP_TYPE => {
-                extack.set_msg("Unknown lwt encapsulation type");
-                return Err(Errno::EOPNOTSUPP);
+            RTA_ENCAP_TYPE => {
+                // lwtunnel_valid_encap_type: no encapsulation is built in.
+                // lwtunnel_valid_encap_type: the probed kernel has IP (2),
+                // SEG6 (5) and SEG6_LOCAL (7) (probes/p_route4_nhid.py).
+                let t = a.get_u16();
+                if t == 0 || t > LWTUNNEL_ENCAP_MAX {
+                    extack.set_msg("Unknown lwt encapsulation type");
+                    return Err(Errno::EINVAL);
+                }
+                if !matches!(t, 2 | 5 | 7) {
+                    extack.set_msg("lwt encapsulation type not supported");
+                    return Err(Errno::EOPNOTSUPP);
+                }
+                cfg.encap_type = t;
             }
-            RTA_NH_ID => {
-                extack.set_msg("Nexthop objects are not supported");
-                return Err(Errno::EINVAL);
-            }
+            RTA_ENCAP => cfg.encap = true,
+            RTA_NH_ID => cfg.nh_id = a.get_u32(),
             _ => {}
         }
+    }
+    if cfg.nh_id != 0 && (cfg.oif != 0 || cfg.gw.is_some() || cfg.encap || cfg.mp.is_some()) {
+        extack.set_msg("Nexthop specification and nexthop id are mutually exclusive");
+        return Err(Errno::EINVAL);
     }
     if has_gw && has_via {
         extack.set_msg("Nexthop configuration can not contain both GATEWAY and VIA");
@@ -450,6 +465,11 @@ pub fn inet_rtm_delroute(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAc
     let _rtnl = (!rtnl_held_here()).then(|| rtnl_lock(net));
     let cfg = rtm_to_fib_config(skb, msg, extack)?;
     let fib = fib4(net).ok_or(Errno::ESRCH)?;
+    if cfg.nh_id != 0 {
+        // nexthop_find_by_id: no nexthop objects exist here.
+        extack.set_msg("Nexthop id does not exist");
+        return Err(Errno::EINVAL);
+    }
     let mut st = fib.st.lock();
     if !st.fib_get_table(cfg.table) {
         extack.set_msg("FIB table does not exist");

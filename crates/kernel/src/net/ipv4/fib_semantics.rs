@@ -138,6 +138,11 @@ pub struct FibConfig {
     /// `fc_mp`: RTA_MULTIPATH's payload.
     pub mp: Option<Vec<u8>>,
     pub flow: u32,
+    /// `fc_nh_id`: RTA_NH_ID (nexthop objects are not modelled, so none exists).
+    pub nh_id: u32,
+    /// RTA_ENCAP given, and RTA_ENCAP_TYPE (lightweight tunnels).
+    pub encap: bool,
+    pub encap_type: u16,
     pub nlflags: u16,
     pub nlinfo: NlInfo,
 }
@@ -477,10 +482,24 @@ pub fn fib_create_info(net: &Net, st: &FibState, cfg: &FibConfig, extack: &mut E
         extack.set_msg("Invalid rtm_flags - can not contain DEAD or LINKDOWN");
         return Err(Errno::EINVAL);
     }
+    if cfg.nh_id != 0 {
+        extack.set_msg("Nexthop id does not exist");
+        return Err(Errno::EINVAL);
+    }
     if let Some(mp) = &cfg.mp {
         fib_count_nexthops(mp, extack)?;
     }
     let metrics = ip_fib_metrics_init(cfg.mx.as_deref(), extack)?;
+    if cfg.encap {
+        // lwtunnel_build_state: no type is "unknown"; building a real
+        // encapsulation is not modelled (divergence).
+        if cfg.encap_type == 0 {
+            extack.set_msg("Unknown LWT encapsulation type");
+            return Err(Errno::EINVAL);
+        }
+        extack.set_msg("lwt encapsulation type not supported");
+        return Err(Errno::EOPNOTSUPP);
+    }
     let mut nhs = match &cfg.mp {
         Some(mp) => fib_get_nhs(cfg, mp, extack)?,
         // fib_nh_init: the request's flags go to the one nexthop.
