@@ -1211,6 +1211,12 @@ fn each_namespace_has_its_own_tables() {
     assert_eq!(ms.iter().filter(|m| m.ty == RTM_NEWROUTE).count(), 0);
     s.send(&req(RTM_DELROUTE, ACK, 2, &del(24, 254), &dst("10.0.0.0")), 0).expect("send");
     assert_eq!(err_msg(&drain_msgs(&s)[0]), (-3, Some("FIB table does not exist".into())));
+    // A short rtmsg: EINVAL without a message (probes/p_route4_hdr.py).
+    for ty in [RTM_NEWROUTE, RTM_DELROUTE] {
+        s.send(&nlmsg(ty, C, 3, &[AF_INET, 24, 0, 0]), 0).expect("send");
+        let m = drain_msgs(&s);
+        assert_eq!((err_msg(&m[0]), m[0].raw.len()), ((-22, None), 40));
+    }
     let _ = Errno::ESRCH;
 }
 

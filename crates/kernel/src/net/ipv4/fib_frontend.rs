@@ -367,9 +367,12 @@ pub fn fib_table_delete(
 /// `rtm_to_fib_config`: the request, liberally validated against
 /// `rtm_ipv4_policy`, as a `fib_config`.
 fn rtm_to_fib_config(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAck) -> Result<FibConfig, Errno> {
-    let tb = nlmsg_parse_deprecated::<RTA_N>(msg, 12, Some(&RTM_IPV4_POLICY), extack)?;
-    let _ = tb;
     let nlh = NlMsgHdr::new_unchecked(msg);
+    // nlmsg_validate_deprecated: a short header is EINVAL, without a message.
+    if nlh.payload().len() < 12 {
+        return Err(Errno::EINVAL);
+    }
+    nlmsg_parse_deprecated::<RTA_N>(msg, 12, Some(&RTM_IPV4_POLICY), extack)?;
     let rtm = &nlh.payload()[..12];
     if rtm[3] & 0x3 != 0 {
         extack.set_msg("Invalid dsfield (tos): ECN bits must be 0");
@@ -905,6 +908,23 @@ pub fn fib_del_ifaddr(net: &Net, st: &mut FibState, dev: &NetDevice, ifa: &InIfa
             st.fib_flush();
         }
     }
+}
+
+/// `fib_add_ifaddr(ifa)` as devinet.c calls it directly (re-adding the
+/// routes of secondaries after a promotion): takes the namespace's FIB.
+pub fn fib_add_ifaddr_locked(dev: &NetDevice, ifa: &InIfaddr) {
+    let Some(net) = dev.net() else { return };
+    let Some(fib) = fib4(&net) else { return };
+    fib_add_ifaddr(&net, &mut fib.st.lock(), dev, ifa);
+}
+
+/// `fib_del_ifaddr(ifa, iprim)` as `__inet_del_ifa` calls it directly on a
+/// promotion (the secondaries' routes go silently… as far as `fib_magic`
+/// goes: their RTM_DELROUTEs are sent): takes the namespace's FIB.
+pub fn fib_del_ifaddr_locked(dev: &NetDevice, ifa: &InIfaddr, iprim: Option<&InIfaddr>) {
+    let Some(net) = dev.net() else { return };
+    let Some(fib) = fib4(&net) else { return };
+    fib_del_ifaddr(&net, &mut fib.st.lock(), dev, ifa, iprim);
 }
 
 /// `fib_disable_ip`: the device's nexthops die (host-scope ones only if
