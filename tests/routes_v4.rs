@@ -1368,3 +1368,52 @@ fn nexthop_ids_and_lwt_encapsulation_types() {
         ]
     );
 }
+
+#[test]
+fn fib_match_finds_the_longest_prefix_among_many() {
+    let mut w = World::new();
+    let va = w.va;
+    // A deterministic spread of prefixes under 172.16.0.0/12, /12 to /32.
+    let mut x: u32 = 0x1234_5678;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    let mut prefixes: Vec<(u32, u8)> = Vec::new();
+    for _ in 0..200 {
+        let plen = 12 + (rnd() % 21) as u8;
+        let mask = u32::MAX << (32 - plen as u32);
+        let key = (0xac10_0000 | (rnd() & 0x000f_ffff)) & mask;
+        if prefixes.contains(&(key, plen)) {
+            continue;
+        }
+        prefixes.push((key, plen));
+        let s = w.next();
+        w.ok(&req(RTM_NEWROUTE, C, s, &uni(plen), &[nla(RTA_DST, &key.to_be_bytes()), oif(va)].concat()));
+        if prefixes.len() % 50 == 0 {
+            w.events();
+        }
+    }
+    for i in 0..300u32 {
+        // Half the probes inside a known prefix, half anywhere in the /12.
+        let d = if i % 2 == 0 {
+            let (k, p) = prefixes[(rnd() as usize) % prefixes.len()];
+            k | (rnd() & u32::MAX.checked_shr(p as u32).unwrap_or(0))
+        } else {
+            0xac10_0000 | (rnd() & 0x000f_ffff)
+        };
+        let best =
+            prefixes.iter().filter(|(k, p)| d & (u32::MAX << (32 - *p as u32)) == *k).max_by_key(|(_, p)| *p).copied();
+        let s = w.next();
+        let r = w.tx(&get(s, RTM_F_FIB_MATCH, &Ipv4Addr::from(d).to_string(), &[]));
+        match best {
+            Some((k, p)) => {
+                let r = Route::of(&r[0]);
+                assert_eq!((r.dst(), r.dst_len), (Ipv4Addr::from(k).to_string(), p), "lookup of {}", Ipv4Addr::from(d));
+            }
+            None => assert_eq!(err_msg(&r[0]).0, -101, "lookup of {}", Ipv4Addr::from(d)),
+        }
+    }
+}

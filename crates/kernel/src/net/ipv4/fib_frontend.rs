@@ -919,8 +919,9 @@ pub fn fib_add_ifaddr_locked(dev: &NetDevice, ifa: &InIfaddr) {
 }
 
 /// `fib_del_ifaddr(ifa, iprim)` as `__inet_del_ifa` calls it directly on a
-/// promotion (the secondaries' routes go silently… as far as `fib_magic`
-/// goes: their RTM_DELROUTEs are sent): takes the namespace's FIB.
+/// promotion, for each secondary of the subnet (the kernel's comment says
+/// "silently", but `fib_magic`'s RTM_DELROUTEs are sent all the same):
+/// takes the namespace's FIB.
 pub fn fib_del_ifaddr_locked(dev: &NetDevice, ifa: &InIfaddr, iprim: Option<&InIfaddr>) {
     let Some(net) = dev.net() else { return };
     let Some(fib) = fib4(&net) else { return };
