@@ -906,7 +906,7 @@ fn dump_resumes_across_chunks_with_done_alone() {
     for i in 0..300u32 {
         let d = format!("10.{}.{}.0", 100 + i / 256, i % 256);
         w.add(&rtm(24, 100 + (i % 3) as u8, 4, 0, 1, 0, 0), &[dst(&d), oif(va)].concat());
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             w.events();
         }
     }
@@ -1392,7 +1392,7 @@ fn fib_match_finds_the_longest_prefix_among_many() {
         prefixes.push((key, plen));
         let s = w.next();
         w.ok(&req(RTM_NEWROUTE, C, s, &uni(plen), &[nla(RTA_DST, &key.to_be_bytes()), oif(va)].concat()));
-        if prefixes.len() % 50 == 0 {
+        if prefixes.len().is_multiple_of(50) {
             w.events();
         }
     }
