@@ -1417,3 +1417,26 @@ fn fib_match_finds_the_longest_prefix_among_many() {
         }
     }
 }
+
+#[test]
+fn an_address_on_loopback_makes_local_routes_that_survive_lo_going_down() {
+    // shared/kernel-probes/observed/t8_routes.txt (only 10.1.1.x is looked
+    // at: lo's own 127.0.0.1 belongs to devinet).
+    let mut w = World::new();
+    let mine = |rs: Vec<Route>| -> Vec<String> {
+        rs.iter()
+            .filter(|r| r.dst().starts_with("10.1.1."))
+            .map(|r| format!("{} {} {}", r.key(), r.rtype, r.scope))
+            .collect()
+    };
+    w.add_ifaddr("lo", "10.1.1.1", 24);
+    assert_eq!(mine(w.events()), strs(&["255 10.1.1.1/32 2 254"]));
+    w.set_up(1, true);
+    assert_eq!(mine(w.events()), strs(&["255 10.1.1.0/24 2 254", "255 10.1.1.255/32 3 253"]));
+    let d = w.dump();
+    assert_eq!(mine(d), strs(&["255 10.1.1.0/24 2 254", "255 10.1.1.1/32 2 254", "255 10.1.1.255/32 3 253"]));
+    w.set_up(1, false);
+    assert!(mine(w.events()).is_empty(), "no RTM_DELROUTE on link down");
+    let d = w.dump();
+    assert_eq!(mine(d), strs(&["255 10.1.1.0/24 2 254", "255 10.1.1.1/32 2 254"]));
+}
