@@ -23,10 +23,10 @@ use tracing::debug_span;
 
 use super::devinet::{register_inetaddr_notifier, InIfaddr};
 use super::fib_semantics::{
-    fib_create_info, fib_dump_info, fib_gw_from_via, fib_info_eq, fib_metrics_match, fib_nh_match, fib_sync_down_addr,
-    fib_sync_down_dev, fib_sync_up, inet_make_mask, rtmsg_fib, FibConfig, FibGw, FibInfo, FibRtInfo, NlInfo, KEYLENGTH,
+    fib_gw_from_via, fib_sync_down_addr, fib_sync_down_dev, fib_sync_up, inet_make_mask, FibConfig, FibGw, FibInfo,
+    NlInfo,
 };
-use super::fib_trie::{fib_valid_key_len, FibAlias, FibResult, Trie};
+use super::fib_trie::{fib_table_delete, fib_table_dump, fib_table_insert, FibDumpFilter, FibResult, Trie};
 use crate::kernel::Globals;
 use crate::net::core::dev::{register_netdevice_notifier, NetDevice, NetdevEvent, NetdevNotifierInfo};
 use crate::net::core::net_namespace::{register_pernet_subsys, Net, PernetOperations};
@@ -40,7 +40,7 @@ use crate::Errno;
 use nlwire::policy::{nlmsg_parse_deprecated, nlmsg_parse_deprecated_strict, ExtAck, NlaPolicy, NlaType};
 use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING, IFF_UP};
 use nlwire::uapi::if_addr::{IFA_F_NOPREFIXROUTE, IFA_F_SECONDARY};
-use nlwire::uapi::netlink::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE};
+use nlwire::uapi::netlink::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP_FILTERED};
 use nlwire::uapi::rtnetlink::*;
 use nlwire::uapi::socket::{PF_INET, PF_UNSPEC};
 use nlwire::{NlMsgHdr, NlaIter};
@@ -137,7 +137,7 @@ impl FibState {
         self.tries.get(&trie_owner(tb_id))
     }
 
-    fn trie_mut(&mut self, tb_id: u32) -> Option<&mut Trie> {
+    pub(crate) fn trie_mut(&mut self, tb_id: u32) -> Option<&mut Trie> {
         if !self.fib_get_table(tb_id) {
             return None;
         }
@@ -225,143 +225,6 @@ pub fn inet_addr_type_table(st: &FibState, addr: u32, tb_id: u32) -> u8 {
         Some(Ok(res)) => res.ty,
         _ => RTN_UNICAST,
     }
-}
-
-/// `fib_table_insert`: NLM_F_CREATE / EXCL / REPLACE / APPEND exactly as
-/// fib_trie.c reads them (kernel-reference §2, probes/p_route4.py):
-/// - a route with the same key, length, table, tos and priority exists:
-///   EXCL → EEXIST; REPLACE replaces the first of them (an identical one
-///   first is a silent success, identical further down is EEXIST); else an
-///   identical route (same type and fib_info) is EEXIST; APPEND goes after
-///   the last of them, plain CREATE before the first;
-/// - otherwise CREATE is needed (ENOENT).
-///
-/// The notification carries EXCL|CREATE for a new key, CREATE (with
-/// APPEND) beside existing routes, REPLACE for a replacement.
-pub fn fib_table_insert(
-    net: &Net,
-    st: &mut FibState,
-    tb_id: u32,
-    cfg: &FibConfig,
-    extack: &mut ExtAck,
-) -> Result<(), Errno> {
-    let _s = debug_span!("fib_table_insert", tb = tb_id, dst = cfg.dst, plen = cfg.dst_len).entered();
-    let key = cfg.dst;
-    let plen = cfg.dst_len;
-    fib_valid_key_len(key, plen, extack)?;
-    let slen = KEYLENGTH - plen;
-    let fi = fib_create_info(net, st, cfg, extack)?;
-    let dscp = cfg.dscp;
-    let Some(trie) = st.trie_mut(tb_id) else { return Err(Errno::ENOENT) };
-    let leaf: &[FibAlias] = trie.leaves.get(&key).map_or(&[], |v| v.as_slice());
-    let mut fa = Trie::fib_find_alias(leaf, slen, dscp, fi.priority, tb_id);
-    let mut nlflags = NLM_F_EXCL;
-    if let Some(first) = fa.filter(|&i| leaf[i].fa_dscp == dscp && leaf[i].fa_info.priority == fi.priority) {
-        if cfg.nlflags & NLM_F_EXCL != 0 {
-            return Err(Errno::EEXIST);
-        }
-        nlflags &= !NLM_F_EXCL;
-        let mut fa_match = None;
-        let mut j = first;
-        while j < leaf.len() {
-            let a = &leaf[j];
-            if a.fa_slen != slen || a.tb_id != tb_id || a.fa_dscp != dscp || a.fa_info.priority != fi.priority {
-                break;
-            }
-            if a.fa_type == cfg.ty && fib_info_eq(&a.fa_info, &fi) {
-                fa_match = Some(j);
-                break;
-            }
-            j += 1;
-        }
-        if cfg.nlflags & NLM_F_REPLACE != 0 {
-            nlflags |= NLM_F_REPLACE;
-            if let Some(m) = fa_match {
-                return if m == first { Ok(()) } else { Err(Errno::EEXIST) };
-            }
-            let old_dscp = leaf[first].fa_dscp;
-            let new_fa = FibAlias { fa_info: fi, fa_dscp: old_dscp, fa_type: cfg.ty, fa_slen: slen, tb_id };
-            if let Some(l) = trie.leaves.get_mut(&key) {
-                l[first] = new_fa.clone();
-            }
-            let fri = fri_of(&new_fa, key);
-            rtmsg_fib(net, RTM_NEWROUTE, &fri, &cfg.nlinfo, nlflags);
-            return Ok(());
-        }
-        if fa_match.is_some() {
-            return Err(Errno::EEXIST);
-        }
-        if cfg.nlflags & NLM_F_APPEND != 0 {
-            nlflags |= NLM_F_APPEND;
-            fa = (j < leaf.len()).then_some(j);
-        } else {
-            fa = Some(first);
-        }
-    }
-    if cfg.nlflags & NLM_F_CREATE == 0 {
-        return Err(Errno::ENOENT);
-    }
-    nlflags |= NLM_F_CREATE;
-    let new_fa = FibAlias { fa_info: fi, fa_dscp: dscp, fa_type: cfg.ty, fa_slen: slen, tb_id };
-    trie.fib_insert_alias(key, new_fa.clone(), fa);
-    let fri = fri_of(&new_fa, key);
-    rtmsg_fib(net, RTM_NEWROUTE, &fri, &cfg.nlinfo, nlflags);
-    Ok(())
-}
-
-/// The `fib_rt_info` of an alias under `key`.
-fn fri_of(fa: &FibAlias, key: u32) -> FibRtInfo<'_> {
-    FibRtInfo {
-        fi: &fa.fa_info,
-        tb_id: fa.tb_id,
-        dst: key,
-        dst_len: KEYLENGTH - fa.fa_slen,
-        dscp: fa.fa_dscp,
-        ty: fa.fa_type,
-    }
-}
-
-/// `fib_table_delete`: the first route of the key, length, table and tos
-/// that the request's type, scope (unless NOWHERE), prefsrc, protocol,
-/// nexthop attributes and metrics (where given) all match; ESRCH if none.
-/// Announced as RTM_DELROUTE with flags 0.
-pub fn fib_table_delete(
-    net: &Net,
-    st: &mut FibState,
-    tb_id: u32,
-    cfg: &FibConfig,
-    extack: &mut ExtAck,
-) -> Result<(), Errno> {
-    let _s = debug_span!("fib_table_delete", tb = tb_id, dst = cfg.dst, plen = cfg.dst_len).entered();
-    let key = cfg.dst;
-    let plen = cfg.dst_len;
-    fib_valid_key_len(key, plen, extack)?;
-    let slen = KEYLENGTH - plen;
-    let trie = st.trie_mut(tb_id).ok_or(Errno::ESRCH)?;
-    let leaf = trie.leaves.get(&key).ok_or(Errno::ESRCH)?;
-    let dscp = cfg.dscp;
-    let first = Trie::fib_find_alias(leaf, slen, dscp, 0, tb_id).ok_or(Errno::ESRCH)?;
-    let mut to_delete = None;
-    for (i, fa) in leaf.iter().enumerate().skip(first) {
-        let fi = &fa.fa_info;
-        if fa.fa_slen != slen || fa.tb_id != tb_id || fa.fa_dscp != dscp {
-            break;
-        }
-        if (cfg.ty == 0 || fa.fa_type == cfg.ty)
-            && (cfg.scope == RT_SCOPE_NOWHERE || fi.scope == cfg.scope)
-            && (cfg.prefsrc == 0 || fi.prefsrc == cfg.prefsrc)
-            && (cfg.protocol == 0 || fi.protocol == cfg.protocol)
-            && fib_nh_match(cfg, fi, extack)
-            && fib_metrics_match(cfg, fi)
-        {
-            to_delete = Some(i);
-            break;
-        }
-    }
-    let idx = to_delete.ok_or(Errno::ESRCH)?;
-    let Some(fa) = trie.fib_remove_alias(key, idx) else { return Err(Errno::ESRCH) };
-    rtmsg_fib(net, RTM_DELROUTE, &fri_of(&fa, key), &cfg.nlinfo, 0);
-    Ok(())
 }
 
 /// `rtm_to_fib_config`: the request, liberally validated against
@@ -481,19 +344,6 @@ pub fn inet_rtm_delroute(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAc
     fib_table_delete(net, &mut st, cfg.table, &cfg, extack)
 }
 
-/// `struct fib_dump_filter`.
-#[derive(Debug, Default)]
-struct FibDumpFilter {
-    table_id: u32,
-    dev: i32,
-    protocol: u8,
-    rt_type: u8,
-    flags: u32,
-    filter_set: bool,
-    dump_routes: bool,
-    dump_exceptions: bool,
-}
-
 /// `ip_valid_fib_dump_req`: a strict dump request's header must be zero
 /// but for table, protocol, type and the CLONED/PREFIX flags; RTA_TABLE
 /// and RTA_OIF are the only attributes.
@@ -549,84 +399,6 @@ fn ip_valid_fib_dump_req(
         filter.filter_set = true;
         cb.answer_flags = NLM_F_DUMP_FILTERED;
     }
-    Ok(())
-}
-
-/// `fn_trie_dump_leaf`: the leaf's aliases of this table that pass the
-/// filter, from alias `cb->args[5]` on.
-fn fn_trie_dump_leaf(
-    key: u32,
-    leaf: &[FibAlias],
-    tb_id: u32,
-    skb: &mut SkBuff,
-    cb: &mut NetlinkCallback,
-    filter: &FibDumpFilter,
-) -> Result<(), Errno> {
-    let mut flags = NLM_F_MULTI;
-    if filter.filter_set || !filter.dump_exceptions || !filter.dump_routes {
-        flags |= NLM_F_DUMP_FILTERED;
-    }
-    let s_i = cb.args[5] as usize;
-    let seq = cb.nlh().nlmsg_seq();
-    for (i, fa) in leaf.iter().enumerate() {
-        if i < s_i || fa.tb_id != tb_id {
-            continue;
-        }
-        let fi = &fa.fa_info;
-        if filter.filter_set {
-            if filter.rt_type != 0 && fa.fa_type != filter.rt_type {
-                continue;
-            }
-            if filter.protocol != 0 && fi.protocol != filter.protocol {
-                continue;
-            }
-            if filter.dev != 0 && !fi.nhs.iter().any(|nh| nh.dev == filter.dev) {
-                continue;
-            }
-        }
-        if filter.dump_routes {
-            if let Err(e) = fib_dump_info(skb, cb.portid, seq, RTM_NEWROUTE, &fri_of(fa, key), flags) {
-                cb.args[5] = i as i64;
-                return Err(e);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `fib_table_dump`: the leaves from `cb->args[4]` on; `args[2]` counts
-/// the leaves done (a count with key 0 means the walk wrapped: done).
-fn fib_table_dump(
-    st: &FibState,
-    tb_id: u32,
-    skb: &mut SkBuff,
-    cb: &mut NetlinkCallback,
-    filter: &FibDumpFilter,
-) -> Result<(), Errno> {
-    let Some(trie) = st.trie(tb_id) else { return Ok(()) };
-    let mut count = cb.args[2];
-    let mut key = cb.args[4] as u32;
-    if count != 0 && key == 0 {
-        return Ok(());
-    }
-    for (&lkey, leaf) in trie.leaves.range(key..) {
-        if let Err(e) = fn_trie_dump_leaf(lkey, leaf, tb_id, skb, cb, filter) {
-            cb.args[4] = lkey as i64;
-            cb.args[2] = count;
-            return Err(e);
-        }
-        count += 1;
-        cb.args[5] = 0;
-        match lkey.checked_add(1) {
-            Some(k) => key = k,
-            None => {
-                key = 0;
-                break;
-            }
-        }
-    }
-    cb.args[4] = key as i64;
-    cb.args[2] = count;
     Ok(())
 }
 
