@@ -1440,3 +1440,24 @@ fn an_address_on_loopback_makes_local_routes_that_survive_lo_going_down() {
     let d = w.dump();
     assert_eq!(mine(d), strs(&["255 10.1.1.0/24 2 254", "255 10.1.1.1/32 2 254"]));
 }
+
+#[test]
+fn getroute_for_multicast_and_the_limited_broadcast() {
+    // probes/observed/p_route4_mcast.txt
+    let mut w = World::new();
+    let pid = portid(&w.ctl);
+    let va = w.va;
+    let mc_local = "680000001800000005000000eb73000002200000fe000005000200a008000f00fe00000008000100e00000010800040003000000080007000a000001080019000000000024000c000100000000000000000000000000000000000000000000000000000000000000";
+    let mc = "680000001800000005000000eb73000002200000fe0000050002002008000f00fe00000008000100ef0101010800040003000000080007000a000001080019000000000024000c000100000000000000000000000000000000000000000000000000000000000000";
+    let lbcast = "680000001800000005000000eb73000002200000fe0000030002009008000f00fe00000008000100ffffffff0800040003000000080007000a000001080019000000000024000c000100000000000000000000000000000000000000000000000000000000000000";
+    for d in ["224.0.0.1", "239.1.1.1", "255.255.255.255"] {
+        assert_eq!(w.fail(&get(5, 0, d, &[])).0, -101, "{d} without a route");
+    }
+    for (d, raw) in [("224.0.0.1", mc_local), ("239.1.1.1", mc), ("255.255.255.255", lbcast)] {
+        assert_eq!(w.tx(&get(5, 0, d, &oif(va)))[0].raw, kernel_bytes(raw, pid), "{d} oif va");
+    }
+    w.add(&uni(0), &gw("10.0.0.2"));
+    for (d, raw) in [("224.0.0.1", mc_local), ("239.1.1.1", mc), ("255.255.255.255", lbcast)] {
+        assert_eq!(w.tx(&get(5, 0, d, &[]))[0].raw, kernel_bytes(raw, pid), "{d} by the default route");
+    }
+}

@@ -110,15 +110,25 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
     let lo = net.loopback_dev.read().clone();
     let lo_idx = lo.as_ref().map_or(1, |d| d.ifindex());
     let mut saddr = saddr_in;
-    let mut flags = 0u32;
     let mut dev_out: Option<Arc<NetDevice>> = None;
     if fl4.oif != 0 {
         let d = dev_get_by_index(net, fl4.oif).ok_or(Errno::ENODEV)?;
         if d.st.lock().flags & IFF_UP == 0 || d.ip_ptr.lock().is_none() {
             return Err(Errno::ENETUNREACH);
         }
-        if saddr == 0 && fl4.daddr == 0 {
-            saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_HOST);
+        // Link-local multicast and the limited broadcast need no route.
+        if ipv4_is_local_multicast(fl4.daddr) || fl4.daddr == u32::MAX {
+            if saddr == 0 {
+                saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_LINK);
+            }
+            return Ok(mkroute_output(RTN_UNICAST, &d, None, None, saddr, fl4.daddr, 2));
+        }
+        if saddr == 0 {
+            if ipv4_is_multicast(fl4.daddr) {
+                saddr = inet_select_addr_fallback(net, &d, 0, fl4.scope);
+            } else if fl4.daddr == 0 {
+                saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_HOST);
+            }
         }
         dev_out = Some(d);
     }
@@ -141,8 +151,7 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
                 if saddr == 0 {
                     saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_LINK);
                 }
-                let lo_flag = if d.st.lock().flags & IFF_LOOPBACK != 0 { RTCF_LOCAL } else { 0 };
-                return Ok(make_route(RTN_UNICAST, d.ifindex(), true, None, saddr, lo_flag, 2));
+                return Ok(mkroute_output(RTN_UNICAST, &d, None, None, saddr, fl4.daddr, 2));
             }
             return Err(e);
         }
@@ -181,28 +190,75 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
             }
         };
     }
-    let mut rflags = 0;
-    let mut gw = None;
-    match res.ty {
-        RTN_BROADCAST => rflags |= RTCF_BROADCAST | RTCF_LOCAL,
-        RTN_MULTICAST => rflags |= RTCF_MULTICAST | RTCF_LOCAL,
-        _ => {
-            if nh.gw.is_some() && nh.scope == RT_SCOPE_LINK {
-                gw = nh.gw;
-            }
-        }
-    }
-    if nh.dev == lo_idx {
-        rflags |= RTCF_LOCAL;
-    }
-    flags |= rflags;
-    let mut out = make_route(res.ty, nh.dev, false, gw, saddr, flags, 2);
-    if res.ty != RTN_BROADCAST {
-        out.rt.metrics = res.fi.metrics;
-    }
+    let Some(dev) = dev_get_by_index(net, nh.dev) else { return Err(Errno::ENETUNREACH) };
+    let gw = if nh.gw.is_some() && nh.scope == RT_SCOPE_LINK { nh.gw } else { None };
+    let mut out = mkroute_output(res.ty, &dev, Some((&res.fi, res.prefixlen)), gw, saddr, fl4.daddr, 2);
     out.res = fires;
     out.table = table;
     Ok(out)
+}
+
+/// `ipv4_is_multicast`.
+fn ipv4_is_multicast(a: u32) -> bool {
+    a >> 28 == 0xe
+}
+
+/// `ipv4_is_local_multicast`: 224.0.0.0/24.
+fn ipv4_is_local_multicast(a: u32) -> bool {
+    a >> 8 == 0xe0_0000
+}
+
+/// `__mkroute_output`: the type follows the destination (limited broadcast,
+/// multicast); a broadcast, or a multicast matched by a route shorter than
+/// /4, drops the FIB info (no gateway, no metrics); RTCF_LOCAL for
+/// loopback, for broadcasts and for the multicast groups the host is in
+/// (224.0.0.1, which every IPv4 device joins). Such routes are not cached:
+/// their RTA_CACHEINFO reference count is 1 (probes/p_route4_mcast.py).
+fn mkroute_output(
+    ty: u8,
+    dev: &NetDevice,
+    fi: Option<(&FibInfo, u8)>,
+    gw: Option<FibGw>,
+    saddr: u32,
+    daddr: u32,
+    clntref: u32,
+) -> OutputRoute {
+    let mut ty = ty;
+    let mut flags = 0;
+    let mut fi = fi;
+    let mut clntref = clntref;
+    if daddr == u32::MAX {
+        ty = RTN_BROADCAST;
+        clntref = 1;
+    } else if ipv4_is_multicast(daddr) {
+        ty = RTN_MULTICAST;
+        clntref = 1;
+    }
+    if dev.st.lock().flags & IFF_LOOPBACK != 0 {
+        flags |= RTCF_LOCAL;
+    }
+    match ty {
+        RTN_BROADCAST => {
+            flags |= RTCF_BROADCAST | RTCF_LOCAL;
+            fi = None;
+        }
+        RTN_MULTICAST => {
+            flags |= RTCF_MULTICAST | RTCF_LOCAL;
+            if daddr != 0xe000_0001 {
+                flags &= !RTCF_LOCAL;
+            }
+            if fi.is_some_and(|(_, plen)| plen < 4) {
+                fi = None;
+            }
+        }
+        _ => {}
+    }
+    let mut out = make_route(ty, dev.ifindex(), fi.is_none(), None, saddr, flags, clntref);
+    if let Some((f, _)) = fi {
+        out.rt.metrics = f.metrics;
+        out.rt.gw = gw;
+    }
+    out
 }
 
 /// `__mkroute_output` + `rt_set_nexthop`, reduced to what is reported.
