@@ -138,7 +138,7 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
             fl4.daddr = 0x7f00_0001;
             saddr = 0x7f00_0001;
         }
-        return Ok(make_route(RTN_LOCAL, lo_idx, true, None, saddr, RTCF_LOCAL, 1));
+        return Ok(make_route(RTN_LOCAL, lo_idx, None, saddr, RTCF_LOCAL, 1));
     }
     let res = {
         let st = fib.st.lock();
@@ -166,7 +166,7 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
         // A route cached on a nexthop holds one more reference (observed:
         // 2 for lo's own addresses, 1 for another device's).
         let clntref = if nh.dev == lo_idx { 2 } else { 1 };
-        let mut out = make_route(RTN_LOCAL, lo_idx, true, None, saddr, RTCF_LOCAL, clntref);
+        let mut out = make_route(RTN_LOCAL, lo_idx, None, saddr, RTCF_LOCAL, clntref);
         out.rt.metrics = res.fi.metrics;
         out.res = fires;
         out.table = table;
@@ -253,7 +253,7 @@ fn mkroute_output(
         }
         _ => {}
     }
-    let mut out = make_route(ty, dev.ifindex(), fi.is_none(), None, saddr, flags, clntref);
+    let mut out = make_route(ty, dev.ifindex(), None, saddr, flags, clntref);
     if let Some((f, _)) = fi {
         out.rt.metrics = f.metrics;
         out.rt.gw = gw;
@@ -263,7 +263,7 @@ fn mkroute_output(
 
 /// `__mkroute_output` + `rt_set_nexthop`, reduced to what is reported.
 #[allow(clippy::too_many_arguments)]
-fn make_route(ty: u8, dev: i32, _no_fi: bool, gw: Option<FibGw>, saddr: u32, flags: u32, clntref: u32) -> OutputRoute {
+fn make_route(ty: u8, dev: i32, gw: Option<FibGw>, saddr: u32, flags: u32, clntref: u32) -> OutputRoute {
     OutputRoute {
         rt: Rtable { rt_type: ty, rt_flags: flags, dev, gw, metrics: [0; RTAX_MAX], clntref },
         saddr,
