@@ -17,8 +17,8 @@ use crate::net::core::neighbour::{
 };
 use crate::net::core::net_namespace::Net;
 use crate::Errno;
-use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_POINTOPOINT, IFF_UP};
-use nlwire::uapi::rtnetlink::{RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_UNICAST};
+use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_POINTOPOINT};
+use nlwire::uapi::rtnetlink::{RTN_BROADCAST, RTN_MULTICAST, RTN_UNICAST, RT_TABLE_LOCAL};
 use nlwire::uapi::socket::AF_INET;
 
 /// IPV4_DEVCONF_ARP_EVICT_NOCARRIER − 1.
@@ -29,29 +29,12 @@ pub static ARP_TBL: NeighTable =
     NeighTable { family: AF_INET, key_len: 4, id: "arp_cache", constructor: arp_constructor, allow_add: None };
 
 /// `inet_addr_type_dev_table(net, dev, addr)`: what the local table says
-/// of `addr` through `dev`. Linux asks the FIB; here the device's own
-/// addresses stand in for its local routes: one of them is RTN_LOCAL, a
-/// subnet broadcast of one (device up) RTN_BROADCAST, anything else
-/// RTN_UNICAST (docs: divergence until the FIB answers this).
-pub fn inet_addr_type_dev_table(_net: &Net, dev: &NetDevice, addr: Ipv4Addr) -> u8 {
-    if addr.is_unspecified() || addr.is_broadcast() {
-        return RTN_BROADCAST;
-    }
-    if addr.is_multicast() {
-        return RTN_MULTICAST;
-    }
-    let up = dev.st.lock().flags & IFF_UP != 0;
-    if let Some(in_dev) = dev.ip_ptr.lock().as_ref() {
-        for ifa in &in_dev.ifa_list {
-            if ifa.ifa_local == addr {
-                return RTN_LOCAL;
-            }
-            if up && !ifa.ifa_broadcast.is_unspecified() && ifa.ifa_broadcast == addr {
-                return RTN_BROADCAST;
-            }
-        }
-    }
-    RTN_UNICAST
+/// of `addr` through `dev` (`__inet_dev_addr_type` in fib_frontend.c): a
+/// new entry's `ndm_type`, and whether it needs ARP at all.
+pub fn inet_addr_type_dev_table(net: &Net, dev: &NetDevice, addr: Ipv4Addr) -> u8 {
+    let Some(fib) = crate::net::ipv4::fib_frontend::fib4(net) else { return RTN_UNICAST };
+    let st = fib.st.lock();
+    crate::net::ipv4::fib_frontend::__inet_dev_addr_type(&st, Some(dev.ifindex()), u32::from(addr), RT_TABLE_LOCAL)
 }
 
 /// `arp_mc_map(addr, haddr, dev, 1)`: Ethernet's 01:00:5e mapping, else the
@@ -118,10 +101,9 @@ pub fn arp_ifdown(dev: &Arc<NetDevice>) {
 /// `arp_netdev_event`: NETDEV_CHANGEADDR flushes the device's entries;
 /// NETDEV_CHANGE flushes them if IFF_NOARP flipped, and all but the
 /// permanent ones when the carrier is off (`arp_evict_nocarrier`).
-///
-/// NETDEV_DOWN and NETDEV_UNREGISTER are handled here too, standing in for
-/// `fib_disable_ip → arp_ifdown` (fib_frontend.c runs it from
-/// `fib_netdev_event`, after `inetdev_event`); a second flush finds nothing.
+/// NETDEV_DOWN and NETDEV_UNREGISTER flush through `fib_disable_ip →
+/// arp_ifdown` (fib_frontend.c); on unregister the device's parameters go
+/// (`neigh_parms_release`, which Linux runs from `inetdev_destroy`).
 fn arp_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, info: &NetdevNotifierInfo) -> Result<(), Errno> {
     match event {
         NetdevEvent::ChangeAddr => neigh_changeaddr(NEIGH_ARP_TABLE, dev),
@@ -134,11 +116,7 @@ fn arp_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, info: &NetdevNotif
                 neigh_carrier_down(NEIGH_ARP_TABLE, dev);
             }
         }
-        NetdevEvent::Down => arp_ifdown(dev),
-        NetdevEvent::Unregister => {
-            arp_ifdown(dev);
-            neigh_parms_release(NEIGH_ARP_TABLE, dev);
-        }
+        NetdevEvent::Unregister => neigh_parms_release(NEIGH_ARP_TABLE, dev),
         _ => {}
     }
     Ok(())

@@ -13,7 +13,7 @@
 
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::cred::CAP_NET_ADMIN;
 use crate::kernel::Globals;
@@ -28,6 +28,7 @@ use crate::net::core::rtnetlink::{
     RTNL_FLAG_DUMP_SPLIT_NLM_DONE, RTNL_FLAG_DUMP_UNLOCKED,
 };
 use crate::net::core::skbuff::{nlmsg_new, SkBuff};
+use crate::net::ipv4::fib_frontend;
 use crate::net::netlink::af_netlink::{NetlinkCallback, NetlinkRcvSkb};
 use crate::time::{jiffies, TimerList, HZ, INITIAL_JIFFIES};
 use crate::Errno;
@@ -155,25 +156,6 @@ pub struct Ipv4NetAddr {
     /// `net->ipv4.dev_addr_genid`: moves whenever an address comes or goes
     /// (dump consistency, with `dev_base_seq`).
     pub dev_addr_genid: AtomicU32,
-}
-
-/// What the FIB does for devinet outside the `inetaddr_chain`: the route
-/// moves of a promotion (`fib_del_ifaddr(ifa, ifa1)`, `fib_add_ifaddr(ifa)`)
-/// and the prefix route's metric on REPLACE (`fib_modify_prefix_metric`).
-/// net/ipv4/fib_frontend.c registers them with [`register_fib_ifaddr_hooks`].
-#[derive(Clone, Copy)]
-pub struct FibIfaddrHooks {
-    pub fib_del_ifaddr: fn(dev: &Arc<NetDevice>, ifa: &InIfaddr, iprim: &InIfaddr),
-    pub fib_add_ifaddr: fn(dev: &Arc<NetDevice>, ifa: &InIfaddr),
-    pub fib_modify_prefix_metric: fn(dev: &Arc<NetDevice>, ifa: &InIfaddr, new_metric: u32),
-}
-
-static FIB_IFADDR_HOOKS: OnceLock<FibIfaddrHooks> = OnceLock::new();
-
-/// Called by the FIB at init: the direct calls devinet.c makes into
-/// fib_frontend.c. The same functions for every kernel instance.
-pub fn register_fib_ifaddr_hooks(hooks: FibIfaddrHooks) {
-    let _ = FIB_IFADDR_HOOKS.set(hooks);
 }
 
 /// A notifier on `inetaddr_chain` (`register_inetaddr_notifier`): called
@@ -438,9 +420,7 @@ pub fn inet_rtm_newaddr(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAck
         return Err(Errno::EEXIST);
     }
     if existing.ifa_rt_priority != ifa.ifa_rt_priority {
-        if let Some(h) = FIB_IFADDR_HOOKS.get() {
-            (h.fib_modify_prefix_metric)(&dev, &existing, ifa.ifa_rt_priority);
-        }
+        fib_frontend::fib_modify_prefix_metric(&dev, &existing, ifa.ifa_rt_priority);
     }
     let updated = {
         let mut guard = dev.ip_ptr.lock();
@@ -576,12 +556,12 @@ fn __inet_del_ifa(dev: &Arc<NetDevice>, ifa1: &InIfaddr, nlh: Option<&[u8]>, por
     }
     // On promotion all secondaries of the subnet change their primary: their
     // routes go silently now and come back with the new prefsrc below.
-    if let (Some(p), Some(h)) = (&promote, FIB_IFADDR_HOOKS.get()) {
+    if let Some(p) = &promote {
         let rest: Vec<InIfaddr> = dev.ip_ptr.lock().as_ref().map_or_else(Vec::new, |d| {
             d.ifa_list.iter().skip_while(|a| !same_ifa(a, p)).filter(|a| is_sec(a)).cloned().collect()
         });
         for ifa in &rest {
-            (h.fib_del_ifaddr)(dev, ifa, ifa1);
+            fib_frontend::fib_del_ifaddr_locked(dev, ifa, Some(ifa1));
         }
     }
     // 2. Unlink it.
@@ -616,7 +596,7 @@ fn __inet_del_ifa(dev: &Arc<NetDevice>, ifa1: &InIfaddr, nlh: Option<&[u8]>, por
     };
     rtmsg_ifa(RTM_NEWADDR, dev, &promoted, nlh, portid);
     call_inetaddr_notifiers(globals, NetdevEvent::Up, dev, &promoted);
-    if let (Some(next_sec), Some(h)) = (next_sec, FIB_IFADDR_HOOKS.get()) {
+    if let Some(next_sec) = next_sec {
         let rest: Vec<InIfaddr> = dev.ip_ptr.lock().as_ref().map_or_else(Vec::new, |d| {
             d.ifa_list
                 .iter()
@@ -626,7 +606,7 @@ fn __inet_del_ifa(dev: &Arc<NetDevice>, ifa1: &InIfaddr, nlh: Option<&[u8]>, por
                 .collect()
         });
         for ifa in &rest {
-            (h.fib_add_ifaddr)(dev, ifa);
+            fib_frontend::fib_add_ifaddr_locked(dev, ifa);
         }
     }
 }

@@ -211,18 +211,28 @@ pub fn fib_lookup_flow(st: &FibState, fl4: &Flowi4, ignore_linkstate: bool) -> R
     }
 }
 
-/// `inet_addr_type_table`: what `addr` is in table `tb_id` (a missing
-/// table or no route: unicast).
+/// `inet_addr_type_table`: what `addr` is in table `tb_id`.
 pub fn inet_addr_type_table(st: &FibState, addr: u32, tb_id: u32) -> u8 {
-    if addr == 0 || addr == u32::MAX {
+    __inet_dev_addr_type(st, None, addr, tb_id)
+}
+
+/// `__inet_dev_addr_type`: 0.x.x.x and 255.255.255.255 are broadcast,
+/// 224/4 multicast; otherwise the type of the route the table gives (when
+/// `dev` is given, only a route through it counts), unicast when none — and
+/// broadcast when the table does not exist yet, as in a namespace where no
+/// local route was ever added (observed: neighbours of a fresh namespace
+/// have type 3).
+pub fn __inet_dev_addr_type(st: &FibState, dev: Option<i32>, addr: u32, tb_id: u32) -> u8 {
+    if addr >> 24 == 0 || addr == u32::MAX {
         return RTN_BROADCAST;
     }
     if addr >> 28 == 0xe {
         return RTN_MULTICAST;
     }
+    let Some(trie) = st.trie(tb_id) else { return RTN_BROADCAST };
     let fl4 = Flowi4 { daddr: addr, ..Default::default() };
-    match st.trie(tb_id).map(|t| t.fib_table_lookup(&fl4, false)) {
-        Some(Ok(res)) => res.ty,
+    match trie.fib_table_lookup(&fl4, false) {
+        Ok(res) if dev.is_none_or(|d| res.fi.nhs.first().map(|nh| nh.dev) == Some(d)) => res.ty,
         _ => RTN_UNICAST,
     }
 }
@@ -690,6 +700,26 @@ pub fn fib_add_ifaddr_locked(dev: &NetDevice, ifa: &InIfaddr) {
     fib_add_ifaddr(&net, &mut fib.st.lock(), dev, ifa);
 }
 
+/// `fib_modify_prefix_metric`: REPLACE changed an address's metric, so its
+/// prefix route is added with the new metric, then the old one deleted
+/// (both announced), unless the address implies no prefix route.
+pub fn fib_modify_prefix_metric(dev: &NetDevice, ifa: &InIfaddr, new_metric: u32) {
+    let Some(net) = dev.net() else { return };
+    let Some(fib) = fib4(&net) else { return };
+    let prefix = u32::from(ifa.ifa_address) & u32::from(ifa.ifa_mask);
+    if dev.st.lock().flags & IFF_UP == 0
+        || ifa.ifa_flags & (IFA_F_SECONDARY | IFA_F_NOPREFIXROUTE) != 0
+        || prefix >> 24 == 0
+        || (prefix == u32::from(ifa.ifa_local) && ifa.ifa_prefixlen == 32)
+    {
+        return;
+    }
+    let _s = debug_span!("fib_modify_prefix_metric", new_metric).entered();
+    let mut st = fib.st.lock();
+    fib_magic(&net, &mut st, RTM_NEWROUTE, RTN_UNICAST, prefix, ifa.ifa_prefixlen, ifa, new_metric);
+    fib_magic(&net, &mut st, RTM_DELROUTE, RTN_UNICAST, prefix, ifa.ifa_prefixlen, ifa, ifa.ifa_rt_priority);
+}
+
 /// `fib_del_ifaddr(ifa, iprim)` as `__inet_del_ifa` calls it directly on a
 /// promotion, for each secondary of the subnet (the kernel's comment says
 /// "silently", but `fib_magic`'s RTM_DELROUTEs are sent all the same):
@@ -701,12 +731,17 @@ pub fn fib_del_ifaddr_locked(dev: &NetDevice, ifa: &InIfaddr, iprim: Option<&InI
 }
 
 /// `fib_disable_ip`: the device's nexthops die (host-scope ones only if
-/// `force`), and the dead routes go without RTM_DELROUTE.
-fn fib_disable_ip(st: &mut FibState, dev: &NetDevice, event: NetdevEvent, force: bool) {
+/// `force`), and the dead routes go without RTM_DELROUTE; then
+/// `arp_ifdown` flushes the device's ARP entries (each announced).
+fn fib_disable_ip(fib: &Fib4Net, dev: &Arc<NetDevice>, event: NetdevEvent, force: bool) {
     let _s = debug_span!("fib_disable_ip", dev = dev.ifindex(), event = ?event, force).entered();
-    if fib_sync_down_dev(st, dev.ifindex(), event, force) > 0 {
-        st.fib_flush();
+    {
+        let mut st = fib.st.lock();
+        if fib_sync_down_dev(&mut st, dev.ifindex(), event, force) > 0 {
+            st.fib_flush();
+        }
     }
+    crate::net::ipv4::arp::arp_ifdown(dev);
 }
 
 /// `fib_inetaddr_event`: an address came (routes added, dead nexthops on
@@ -725,7 +760,8 @@ pub fn fib_inetaddr_event(event: NetdevEvent, dev: &Arc<NetDevice>, ifa: &InIfad
         NetdevEvent::Down => {
             fib_del_ifaddr(&net, &mut st, dev, ifa, None);
             if ifa_list(dev).is_none_or(|l| l.is_empty()) {
-                fib_disable_ip(&mut st, dev, NetdevEvent::Down, true);
+                drop(st);
+                fib_disable_ip(&fib, dev, NetdevEvent::Down, true);
             }
         }
         _ => {}
@@ -746,7 +782,7 @@ pub fn fib_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &Netdev
     let Some(fib) = fib4(&net) else { return Ok(()) };
     if event == NetdevEvent::Unregister {
         let _s = debug_span!("fib_netdev_event", event = ?event, dev = dev.ifindex()).entered();
-        fib_disable_ip(&mut fib.st.lock(), dev, event, true);
+        fib_disable_ip(&fib, dev, event, true);
         return Ok(());
     }
     let Some(list) = ifa_list(dev) else { return Ok(()) };
@@ -759,7 +795,10 @@ pub fn fib_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &Netdev
             }
             fib_sync_up(&mut st, dev, RTNH_F_DEAD);
         }
-        NetdevEvent::Down => fib_disable_ip(&mut st, dev, event, false),
+        NetdevEvent::Down => {
+            drop(st);
+            fib_disable_ip(&fib, dev, event, false);
+        }
         NetdevEvent::Change => {
             let flags = dev.st.lock().get_flags();
             if flags & (IFF_RUNNING | IFF_LOWER_UP) != 0 {

@@ -11,10 +11,9 @@ use std::sync::Arc;
 
 use tracing::debug_span;
 
-use super::devinet::InIfaddr;
 use super::fib_frontend::{fib4, fib_lookup_flow, Flowi4, RTM_IPV4_POLICY};
 use super::fib_semantics::{fib_dump_info, rtnetlink_put_metrics, FibGw, FibInfo, FibRtInfo, FIB_PROPS, RTAX_MAX};
-use crate::net::core::dev::{dev_get_by_index, for_each_netdev, NetDevice};
+use crate::net::core::dev::{dev_get_by_index, NetDevice};
 use crate::net::core::net_namespace::Net;
 use crate::net::core::rtnetlink::rtnl_unicast;
 use crate::net::core::skbuff::{alloc_skb, SkBuff};
@@ -22,7 +21,6 @@ use crate::net::netlink::af_netlink::NetlinkRcvSkb;
 use crate::Errno;
 use nlwire::policy::{nlmsg_parse_deprecated, nlmsg_parse_deprecated_strict, ExtAck, Tb};
 use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_UP};
-use nlwire::uapi::if_addr::IFA_F_SECONDARY;
 use nlwire::uapi::rtnetlink::*;
 use nlwire::uapi::socket::{AF_INET, AF_INET6};
 use nlwire::NlMsgHdr;
@@ -37,47 +35,9 @@ pub const RTCF_MULTICAST: u32 = 0x2000_0000;
 pub const RTCF_NOTIFY: u32 = 0x0001_0000;
 const RTA_N: usize = RTA_MAX as usize + 1;
 
-/// `inet_ifa_match`.
-fn inet_ifa_match(addr: u32, ifa: &InIfaddr) -> bool {
-    (addr ^ u32::from(ifa.ifa_address)) & u32::from(ifa.ifa_mask) == 0
-}
-
-/// `inet_select_addr` — a private stand-in until devinet.rs provides it:
-/// the device's first primary address of at most `scope` (one on `dst`'s
-/// subnet preferred), else the first primary, non-link address of at most
-/// `scope` on any device, loopback first.
-pub fn inet_select_addr_fallback(net: &Net, dev: &NetDevice, dst: u32, scope: u8) -> u32 {
-    let localnet_scope = RT_SCOPE_HOST;
-    let mut addr = 0u32;
-    if let Some(in_dev) = dev.ip_ptr.lock().as_ref() {
-        for ifa in &in_dev.ifa_list {
-            if ifa.ifa_flags & IFA_F_SECONDARY != 0 || ifa.ifa_scope.min(localnet_scope) > scope {
-                continue;
-            }
-            if dst == 0 || inet_ifa_match(dst, ifa) {
-                return u32::from(ifa.ifa_local);
-            }
-            if addr == 0 {
-                addr = u32::from(ifa.ifa_local);
-            }
-        }
-    }
-    if addr != 0 {
-        return addr;
-    }
-    for d in for_each_netdev(net) {
-        let guard = d.ip_ptr.lock();
-        let Some(in_dev) = guard.as_ref() else { continue };
-        for ifa in &in_dev.ifa_list {
-            if ifa.ifa_scope.min(localnet_scope) > scope {
-                continue;
-            }
-            if ifa.ifa_flags & IFA_F_SECONDARY == 0 && ifa.ifa_scope != RT_SCOPE_LINK {
-                return u32::from(ifa.ifa_local);
-            }
-        }
-    }
-    0
+/// `inet_select_addr` (devinet.c) on host-order addresses.
+fn inet_select_addr(dev: &NetDevice, dst: u32, scope: u8) -> u32 {
+    u32::from(crate::net::ipv4::devinet::inet_select_addr(dev, std::net::Ipv4Addr::from(dst), scope))
 }
 
 /// `struct rtable`, as far as `rt_fill_info` reads it.
@@ -119,15 +79,15 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
         // Link-local multicast and the limited broadcast need no route.
         if ipv4_is_local_multicast(fl4.daddr) || fl4.daddr == u32::MAX {
             if saddr == 0 {
-                saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_LINK);
+                saddr = inet_select_addr(&d, 0, RT_SCOPE_LINK);
             }
             return Ok(mkroute_output(RTN_UNICAST, &d, None, None, saddr, fl4.daddr, 2));
         }
         if saddr == 0 {
             if ipv4_is_multicast(fl4.daddr) {
-                saddr = inet_select_addr_fallback(net, &d, 0, fl4.scope);
+                saddr = inet_select_addr(&d, 0, fl4.scope);
             } else if fl4.daddr == 0 {
-                saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_HOST);
+                saddr = inet_select_addr(&d, 0, RT_SCOPE_HOST);
             }
         }
         dev_out = Some(d);
@@ -149,7 +109,7 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
         Err(e) => {
             if let Some(d) = dev_out {
                 if saddr == 0 {
-                    saddr = inet_select_addr_fallback(net, &d, 0, RT_SCOPE_LINK);
+                    saddr = inet_select_addr(&d, 0, RT_SCOPE_LINK);
                 }
                 return Ok(mkroute_output(RTN_UNICAST, &d, None, None, saddr, fl4.daddr, 2));
             }
@@ -184,7 +144,7 @@ fn ip_route_output(net: &Net, fl4: &mut Flowi4, saddr_in: u32) -> Result<OutputR
                         Some(FibGw::V4(g)) => g,
                         _ => 0,
                     };
-                    inet_select_addr_fallback(net, &d, gw, nh.scope)
+                    inet_select_addr(&d, gw, nh.scope)
                 }
                 None => 0,
             }
