@@ -50,7 +50,7 @@ fn transcript(steps: &[scenario::Step], b: &mut dyn Backend) -> String {
     for step in steps {
         let o = match b.run(&step.op) {
             Outcome::Datagrams(mut v) => {
-                v.retain(|d| !outcome::foreign_uevent(d));
+                v.retain(|d| !outcome::foreign_uevent(d) && !outcome::multicast_neighbour(d));
                 Outcome::Datagrams(v)
             }
             o => o,

@@ -707,7 +707,8 @@ pub fn fib_modify_prefix_metric(dev: &NetDevice, ifa: &InIfaddr, new_metric: u32
     let Some(net) = dev.net() else { return };
     let Some(fib) = fib4(&net) else { return };
     let prefix = u32::from(ifa.ifa_address) & u32::from(ifa.ifa_mask);
-    if dev.st.lock().flags & IFF_UP == 0
+    let dflags = dev.st.lock().flags;
+    if dflags & IFF_UP == 0
         || ifa.ifa_flags & (IFA_F_SECONDARY | IFA_F_NOPREFIXROUTE) != 0
         || prefix >> 24 == 0
         || (prefix == u32::from(ifa.ifa_local) && ifa.ifa_prefixlen == 32)
@@ -715,9 +716,11 @@ pub fn fib_modify_prefix_metric(dev: &NetDevice, ifa: &InIfaddr, new_metric: u32
         return;
     }
     let _s = debug_span!("fib_modify_prefix_metric", new_metric).entered();
+    // On a loopback the prefix route is a local one, as fib_add_ifaddr made it.
+    let ty = if dflags & IFF_LOOPBACK != 0 { RTN_LOCAL } else { RTN_UNICAST };
     let mut st = fib.st.lock();
-    fib_magic(&net, &mut st, RTM_NEWROUTE, RTN_UNICAST, prefix, ifa.ifa_prefixlen, ifa, new_metric);
-    fib_magic(&net, &mut st, RTM_DELROUTE, RTN_UNICAST, prefix, ifa.ifa_prefixlen, ifa, ifa.ifa_rt_priority);
+    fib_magic(&net, &mut st, RTM_NEWROUTE, ty, prefix, ifa.ifa_prefixlen, ifa, new_metric);
+    fib_magic(&net, &mut st, RTM_DELROUTE, ty, prefix, ifa.ifa_prefixlen, ifa, ifa.ifa_rt_priority);
 }
 
 /// `fib_del_ifaddr(ifa, iprim)` as `__inet_del_ifa` calls it directly on a
