@@ -13,6 +13,7 @@ use std::net::Ipv6Addr;
 
 use rtnlsim::kernel::{NetRef, NetlinkSocket};
 use rtnlsim::wire::uapi::if_::*;
+use rtnlsim::wire::uapi::if_link::*;
 use rtnlsim::wire::uapi::netlink::*;
 use rtnlsim::wire::uapi::rtnetlink::*;
 use rtnlsim::wire::uapi::socket::*;
@@ -245,7 +246,11 @@ fn lab() -> Lab {
     for (a, b) in [("v0", "v1"), ("d0", "d1")] {
         lab.must(&veth_req(a, b, ADD, 1, &[], &[]));
     }
+    // As the probe: addrgenmode none, so no link-local addresses (and no
+    // routes for them) appear once addrconf makes them.
+    let none = nla(IFLA_AF_SPEC, &nla(AF_INET6 as u16, &nla_u8(IFLA_INET6_ADDR_GEN_MODE, 1)));
     for i in [3, 2, 5, 4] {
+        lab.must(&nlmsg(RTM_SETLINK, ACK, 2, &[ifinfomsg(0, i, 0, 0), none.clone()].concat()));
         lab.set_up(i, true);
     }
     lab.heard_routes();
@@ -936,8 +941,9 @@ fn strict_dump_filters_and_errors() {
     assert_eq!(done_of(msgs.last().expect("done")).0, 0);
 }
 
-/// A dump larger than one chunk resumes where it stopped, in order, and a
-/// route added between chunks (past the cursor) restarts the table walk
+/// p_route6_more "dump chunks … past the cursor": a dump larger than one
+/// chunk resumes where it stopped, in order, and a route added between
+/// chunks (past the cursor) restarts the table walk
 /// past the nodes already sent (`fn_sernum`, `w->count`): nothing is lost
 /// or repeated, and the new route comes in its place.
 #[test]
@@ -972,6 +978,40 @@ fn dump_resumes_across_chunks_without_loss_or_repeat() {
     let mut want: Vec<Ipv6Addr> = (0..120u32).map(|i| ip6(&format!("2001:db8:{:x}::", 0x100 + i))).collect();
     want.push(ip6("2001:db8:1ff::"));
     assert_eq!(keys, want);
+}
+
+/// p_route6_more "dump chunks … before the cursor": a route added before
+/// the cursor restarts the walk skipping as many nodes as were finished,
+/// so the new route is missed and the last finished node comes again
+/// (Linux repeated 2001:db8:142:: with 4096-byte reads, as here).
+#[test]
+fn dump_restart_after_an_insert_before_the_cursor_repeats_one_node() {
+    let lab = lab();
+    for i in 0..120u32 {
+        let d = format!("2001:db8:{:x}::", 0x100 + i);
+        lab.ok(&route(RTM_NEWROUTE, ADD, 7, Some(&d), 64, 300, 1, &oif(V0)));
+    }
+    let s = lab.strict();
+    s.send(&nlmsg(RTM_GETROUTE, DUMP, 9, &[rtmsg(0, 0, 0, 0, 0, 0, 0, 0), nla_u32(RTA_TABLE, 300)].concat()), 0)
+        .expect("send");
+    let mut keys = Vec::new();
+    let mut added = false;
+    loop {
+        let (d, _) = recv_with(&s, 4096);
+        let msgs = parse(&d);
+        if msgs.iter().any(|m| m.ty == NLMSG_DONE) {
+            break;
+        }
+        keys.extend(msgs.iter().map(|m| Rt::of(m).addr(RTA_DST).expect("dst")));
+        if !added {
+            lab.ok(&route(RTM_NEWROUTE, ADD, 7, Some("2001:db8:ff::"), 64, 300, 1, &oif(V0)));
+            added = true;
+        }
+    }
+    assert_eq!(keys.len(), 121);
+    assert!(!keys.contains(&ip6("2001:db8:ff::")));
+    let dups: Vec<&Ipv6Addr> = keys.iter().filter(|k| keys.iter().filter(|j| j == k).count() > 1).collect();
+    assert_eq!(dups, [&ip6("2001:db8:142::"), &ip6("2001:db8:142::")]);
 }
 
 // ===========================================================================
@@ -1254,4 +1294,81 @@ fn routes_are_per_namespace() {
     let routes: Vec<Rt> =
         d.iter().flatten().filter(|m| m.ty == RTM_NEWROUTE).map(Rt::of).filter(|r| r.proto != 2).collect();
     assert!(routes.is_empty());
+}
+
+/// ip6_fib.c `fib6_start_gc` / `fib6_run_gc`: an expired route is no
+/// longer used at once (`fib6_check_expired`) but stays in dumps, its
+/// expiry negative, until the garbage collector's next run (every 30 s,
+/// rounded to a whole second) deletes it with an RTM_DELROUTE.
+#[test]
+fn expired_routes_are_skipped_then_collected() {
+    let lab = lab();
+    lab.ok(&add(ADD, "2001:db8:49::", 64, &[oif(V0), nla_u32(RTA_EXPIRES, 40)].concat()));
+    lab.k.advance_ms(45_000);
+    assert!(lab.heard_routes().is_empty());
+    let t = lab.table(254);
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].cacheinfo(), (0, 0, -500));
+    assert_eq!(error_of(&lab.ask(&get(0, Some("2001:db8:49::1"), &[]))[0]).0, -101);
+    lab.k.advance_ms(15_000);
+    let r = lab.heard_routes();
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].ty, r[0].pid, r[0].seq), (RTM_DELROUTE, 0, 0));
+    assert!(lab.table(254).is_empty());
+}
+
+/// What addrconf calls (route.c `addrconf_f6i_alloc`, `ip6_ins_rt`,
+/// `addrconf_get_prefix_route`, `ip6_del_rt`, `ip6_route_add` as
+/// `addrconf_prefix_route` uses it): a local route in table 255, type
+/// local, proto kernel, metric 0, made even on a device that is down,
+/// announced on insertion with pid 0, seq 0 and CREATE|EXCL; a prefix
+/// route found by its RTF_ flags.
+#[test]
+fn the_routes_addrconf_asks_for() {
+    use rtnlsim::kernel::net::core::dev::dev_get_by_index;
+    use rtnlsim::kernel::net::ipv6::route::*;
+    let lab = lab();
+    let net = lab.net.arc().clone();
+    lab.set_up(V0 as i32, false);
+    lab.heard_routes();
+    let dev = dev_get_by_index(&net, V0 as i32).expect("v0");
+    let rt = addrconf_f6i_alloc(&net, &dev, &ip6("2001:db8::1"), false).expect("alloc");
+    assert!(lab.heard_routes().is_empty());
+    ip6_ins_rt(&net, &rt).expect("insert");
+    let r = drain_msgs(&lab.lis).iter().map(Rt::of).collect::<Vec<_>>();
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].flags, r[0].pid, r[0].seq, r[0].table, r[0].rtype, r[0].proto, r[0].u32(RTA_PRIORITY), r[0].dst_len),
+        (NLM_F_CREATE | NLM_F_EXCL, 0, 0, 255, RTN_LOCAL, RTPROT_KERNEL, Some(0), 128)
+    );
+    assert_eq!(rt.fib6_flags, RTF_UP | RTF_NONEXTHOP | RTF_LOCAL);
+    ip6_del_rt(&net, &rt, false).expect("delete");
+    let r = drain_msgs(&lab.lis).iter().map(Rt::of).collect::<Vec<_>>();
+    assert_eq!((r.len(), r[0].ty), (1, RTM_DELROUTE));
+    assert_eq!(ip6_del_rt(&net, &rt, false), Err(rtnlsim::Errno::ENOENT));
+    lab.set_up(V0 as i32, true);
+    let cfg = Fib6Config {
+        fc_table: 254,
+        fc_metric: 256,
+        fc_dst: ip6("2001:db8:77::"),
+        fc_dst_len: 64,
+        fc_ifindex: V0 as i32,
+        fc_flags: RTF_UP | RTF_ADDRCONF | RTF_PREFIX_RT,
+        fc_protocol: RTPROT_KERNEL,
+        fc_type: RTN_UNICAST,
+        ..Default::default()
+    };
+    ip6_route_add(&net, &cfg).expect("prefix route");
+    let got =
+        addrconf_get_prefix_route(&net, &ip6("2001:db8:77::"), 64, Some(&dev), RTF_ADDRCONF | RTF_DEFAULT, 0, true);
+    assert!(got.is_none());
+    let got = addrconf_get_prefix_route(&net, &ip6("2001:db8:77::"), 64, Some(&dev), RTF_ADDRCONF, RTF_EXPIRES, true)
+        .expect("found");
+    assert_eq!((got.fib6_metric, got.fib6_dst_len), (256, 64));
+    // A strict dump with RTM_F_PREFIX shows only prefix routes.
+    lab.ok(&add(ADD, "2001:db8:2::", 64, &oif(V0)));
+    let s = lab.strict();
+    let d = lab.dump_on(&s, &rtmsg(0, 0, 0, 0, 0, 0, 0, RTM_F_PREFIX));
+    let keys: Vec<String> = d.iter().flatten().filter(|m| m.ty == RTM_NEWROUTE).map(|m| Rt::of(m).key()).collect();
+    assert_eq!(keys, ["2001:db8:77::/64 t254 m256"]);
 }

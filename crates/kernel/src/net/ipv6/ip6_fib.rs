@@ -27,6 +27,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::net::core::net_namespace::Net;
+use crate::time::{TimerList, HZ};
 
 use super::route::Fib6Info;
 
@@ -223,11 +224,30 @@ impl Fib6Tables {
 #[derive(Debug)]
 pub struct Fib6Net {
     pub tables: Mutex<Fib6Tables>,
+    /// `net->ipv6.ip6_fib_timer`: the garbage collector of expiring routes.
+    pub ip6_fib_timer: Option<TimerList>,
 }
 
-/// `fib6_net_init`: main and local tables for a namespace.
+/// `ip6_rt_gc_interval`: 30 s.
+pub const IP6_RT_GC_INTERVAL: u64 = 30 * HZ;
+
+/// `fib6_net_init`: main and local tables for a namespace, and its GC timer.
 pub fn fib6_net_init(net: &Arc<Net>) {
-    net.set_generic(Arc::new(Fib6Net { tables: Mutex::new(Fib6Tables::new()) }));
+    net.set_generic(Arc::new(Fib6Net {
+        tables: Mutex::new(Fib6Tables::new()),
+        ip6_fib_timer: Some(TimerList::setup(&net.globals)),
+    }));
+}
+
+/// `round_jiffies` on CPU 0: to the nearest whole second, never into the past.
+pub fn round_jiffies(j: u64, now: u64) -> u64 {
+    let rem = j % HZ;
+    let r = if rem < HZ / 4 { j - rem } else { j - rem + HZ };
+    if r <= now {
+        j
+    } else {
+        r
+    }
 }
 
 /// The namespace's FIB, made on first use for namespaces that predate
@@ -237,7 +257,8 @@ pub fn fib6_net(net: &Arc<Net>) -> Arc<Fib6Net> {
         return f;
     }
     fib6_net_init(net);
-    net.generic::<Fib6Net>().unwrap_or_else(|| Arc::new(Fib6Net { tables: Mutex::new(Fib6Tables::new()) }))
+    net.generic::<Fib6Net>()
+        .unwrap_or_else(|| Arc::new(Fib6Net { tables: Mutex::new(Fib6Tables::new()), ip6_fib_timer: None }))
 }
 
 /// `fib6_locate(root, dst, dst_len, src, src_len, exact)`: the node's routes.

@@ -33,8 +33,8 @@ use nlwire::uapi::socket::AF_INET6;
 use nlwire::{NlMsgHdr, Nla};
 
 use super::ip6_fib::{
-    fib6_locate, fib6_net, fib6_net_init, fib6_node_lookup, ipv6_addr_prefix, Fib6Key, Fib6Table, Fib6Tables,
-    FIB6_TABLE_HASHSZ, RT6_TABLE_LOCAL, RT6_TABLE_MAIN,
+    fib6_locate, fib6_net, fib6_net_init, fib6_node_lookup, ipv6_addr_prefix, round_jiffies, Fib6Key, Fib6Table,
+    Fib6Tables, FIB6_TABLE_HASHSZ, IP6_RT_GC_INTERVAL, RT6_TABLE_LOCAL, RT6_TABLE_MAIN,
 };
 
 // include/uapi/linux/route.h and ipv6_route.h: fib6_flags.
@@ -1142,7 +1142,7 @@ fn inet6_rt_notify(net: &Net, event: u16, rt: &Fib6Info, sibs: &[Arc<Fib6Info>],
 /// no match found") and a route of that metric (ENOENT without message);
 /// a new gateway route of the same metric joins the multipath route.
 fn fib6_add(
-    net: &Net,
+    net: &Arc<Net>,
     tables: &mut Fib6Tables,
     rt: &Arc<Fib6Info>,
     info: &NlInfo,
@@ -1170,7 +1170,54 @@ fn fib6_add(
     tables.next_group = next_group;
     r?;
     tables.update_sernum_upto_root(tbid);
+    if rt.st.lock().expires.is_some() {
+        fib6_start_gc(net);
+    }
     Ok(())
+}
+
+/// `fib6_start_gc`: arms the GC timer for an expiring route, if idle.
+fn fib6_start_gc(net: &Arc<Net>) {
+    let Some(f) = net.generic::<super::ip6_fib::Fib6Net>() else { return };
+    let Some(timer) = f.ip6_fib_timer else { return };
+    if !timer.pending(&net.globals) {
+        let weak = Arc::downgrade(net);
+        timer.mod_timer(
+            &net.globals,
+            jiffies(&net.globals) + IP6_RT_GC_INTERVAL,
+            Box::new(move |_| fib6_gc_timer_cb(&weak)),
+        );
+    }
+}
+
+/// `fib6_gc_timer_cb` → `fib6_run_gc`: deletes the routes whose expiry has
+/// passed (announced with RTM_DELROUTE, pid 0) and re-arms while expiring
+/// routes remain, at a whole second (`round_jiffies`).
+fn fib6_gc_timer_cb(weak: &std::sync::Weak<Net>) {
+    let Some(net) = weak.upgrade() else { return };
+    let _s = debug_span!("fib6_run_gc").entered();
+    let f = fib6_net(&net);
+    let now = jiffies(&net.globals);
+    let mut more = 0;
+    {
+        let mut tables = f.tables.lock();
+        fib6_clean_all(&net, &mut tables, |rt, _| match rt.st.lock().expires {
+            Some(e) if crate::time::time_after(now, e) => Clean::Delete,
+            Some(_) => {
+                more += 1;
+                Clean::Keep
+            }
+            None => Clean::Keep,
+        });
+    }
+    let Some(timer) = f.ip6_fib_timer else { return };
+    if more > 0 {
+        let w = weak.clone();
+        let at = round_jiffies(now + IP6_RT_GC_INTERVAL, now);
+        timer.mod_timer(&net.globals, at, Box::new(move |_| fib6_gc_timer_cb(&w)));
+    } else {
+        timer.delete(&net.globals);
+    }
 }
 
 /// `fib6_add_rt2node`.
@@ -1321,7 +1368,7 @@ fn fib6_del(net: &Net, tables: &mut Fib6Tables, rt: &Arc<Fib6Info>, info: &NlInf
 
 /// `__ip6_ins_rt`.
 fn __ip6_ins_rt(
-    net: &Net,
+    net: &Arc<Net>,
     tables: &mut Fib6Tables,
     rt: &Arc<Fib6Info>,
     info: &NlInfo,
