@@ -1372,3 +1372,63 @@ fn the_routes_addrconf_asks_for() {
     let keys: Vec<String> = d.iter().flatten().filter(|m| m.ty == RTM_NEWROUTE).map(|m| Rt::of(m).key()).collect();
     assert_eq!(keys, ["2001:db8:77::/64 t254 m256"]);
 }
+
+/// p_route6_extra: a unicast route through an up loopback (a reject route
+/// inside, error 0: still reported as unicast and still used), the
+/// encapsulation and nexthop-object errors, RTM_F_CLONED deletes (always
+/// 0), ECHO on delete, getroute with RTA_IIF, a bad flow label, short
+/// headers.
+#[test]
+fn odds_and_ends_of_the_route_requests() {
+    let lab = lab();
+    lab.set_up(1, true);
+    lab.heard_routes();
+    let r = lab.ok(&add(ADD, "2001:db8:44::", 64, &oif(1)));
+    assert_eq!((r[0].rtype, r[0].rtm_flags, r[0].u32(RTA_OIF)), (RTN_UNICAST, 0, Some(1)));
+    let g = Rt::of(&lab.ask(&get(0, Some("2001:db8:44::1"), &[]))[0]);
+    assert_eq!((g.rtype, g.u32(RTA_OIF)), (RTN_UNICAST, Some(1)));
+    let s = |m: &str| Some(m.to_string());
+    let d = "2001:db8:46::";
+    assert_eq!(
+        lab.fails(&add(ADD, d, 64, &[oif(V0), nla_u16(RTA_ENCAP_TYPE, 1)].concat())),
+        (-95, s("lwt encapsulation type not supported"))
+    );
+    assert_eq!(
+        lab.fails(&add(ADD, d, 64, &[oif(V0), nla_u16(RTA_ENCAP_TYPE, 99)].concat())),
+        (-22, s("Unknown lwt encapsulation type"))
+    );
+    assert_eq!(
+        lab.fails(&add(ADD, d, 64, &[nla_u32(RTA_NH_ID, 5), oif(V0)].concat())),
+        (-22, s("Nexthop specification and nexthop id are mutually exclusive"))
+    );
+    assert_eq!(
+        lab.fails(&route(RTM_DELROUTE, ACK, 7, Some(d), 64, 254, 0, &nla_u32(RTA_NH_ID, 5))),
+        (-22, s("Nexthop id does not exist"))
+    );
+    lab.ok(&add(ADD, "2001:db8:48::", 64, &oif(V0)));
+    let cloned = |dst: &str| {
+        nlmsg(
+            RTM_DELROUTE,
+            ACK,
+            7,
+            &[rtmsg(64, 0, 0, 254, 0, 0, 0, RTM_F_CLONED), nla(RTA_DST, &ip6(dst).octets())].concat(),
+        )
+    };
+    assert!(lab.ok(&cloned("2001:db8:48::")).is_empty());
+    assert!(lab.ok(&cloned("2001:db8:49::")).is_empty());
+    let got = lab.ask(&route(RTM_DELROUTE, ACK | NLM_F_ECHO, 7, Some("2001:db8:48::"), 64, 254, 0, &[]));
+    assert_eq!(got.len(), 2);
+    assert_eq!((got[0].ty, got[0].pid, got[0].flags), (RTM_DELROUTE, lab.pid(), 0));
+    assert!(got[1].is_ack(7));
+    assert_eq!(lab.heard_routes().len(), 1);
+    let iif = Rt::of(&lab.ask(&get(0, Some("2001:db8:44::1"), &nla_u32(RTA_IIF, V0)))[0]);
+    assert_eq!(iif.types(), [RTA_TABLE, RTA_DST, RTA_SRC, RTA_IIF, RTA_PRIORITY, RTA_OIF, RTA_CACHEINFO, RTA_PREF]);
+    assert_eq!(iif.u32(RTA_IIF), Some(V0));
+    assert_eq!(error_of(&lab.ask(&get(0, Some("2001:db8:44::1"), &nla_u32(RTA_IIF, 999)))[0]), (-19, None));
+    let st = lab.strict();
+    st.send(&get(0, Some("2001:db8:44::1"), &nla(RTA_FLOWLABEL, &[0xff; 4])), 0).expect("send");
+    assert_eq!(error_of(&drain_msgs(&st)[0]), (-22, s("Invalid flow label")));
+    let short = |ty| nlmsg(ty, ACK, 7, &[AF6, 0, 0, 0]);
+    assert_eq!(error_of(&lab.ask(&short(RTM_GETROUTE))[0]), (-22, s("ipv6: Invalid header for get route request")));
+    assert_eq!(lab.fails(&short(RTM_NEWROUTE)), (-22, s("Invalid header length")));
+}

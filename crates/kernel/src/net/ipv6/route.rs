@@ -508,6 +508,9 @@ fn rtm_to_fib6_config(
         }
         cfg.fc_flags |= rtf_pref(pref);
     }
+    if let Some(t) = tb.get(RTA_ENCAP_TYPE) {
+        lwtunnel_valid_encap_type(t.get_u16(), extack)?;
+    }
     if let Some(e) = tb.get(RTA_EXPIRES) {
         // addrconf_timeout_fixup(t, HZ): 0xffffffff is forever.
         let t = e.get_u32();
@@ -517,6 +520,21 @@ fn rtm_to_fib6_config(
         }
     }
     Ok((cfg, extra))
+}
+
+/// `LWTUNNEL_ENCAP_MAX` (LWTUNNEL_ENCAP_XFRM).
+const LWTUNNEL_ENCAP_MAX: u16 = 10;
+
+/// `lwtunnel_valid_encap_type`: no encapsulation is modelled, so a known
+/// type is "not supported" (as MPLS is on the probed kernel without its
+/// module: p_route6_extra "RTA_ENCAP_TYPE 1"), an unknown one EINVAL.
+fn lwtunnel_valid_encap_type(ty: u16, extack: &mut ExtAck) -> Result<(), Errno> {
+    if ty == 0 || ty > LWTUNNEL_ENCAP_MAX {
+        extack.set_msg("Unknown lwt encapsulation type");
+        return Err(Errno::EINVAL);
+    }
+    extack.set_msg("lwt encapsulation type not supported");
+    Err(Errno::EOPNOTSUPP)
 }
 
 /// `fib6_config_validate`.
@@ -627,14 +645,16 @@ fn fib6_table_lookup(
     None
 }
 
-/// `ip6_rt_type_to_error`: a reject route's `dst.error`.
-fn ip6_rt_type_to_error(ty: u8) -> Errno {
+/// `ip6_rt_type_to_error` (`fib6_prop[]`): a reject route's `dst.error`.
+/// A unicast route through the loopback is made a reject route but its
+/// error is 0, so lookups use it (p_route6_extra "GET 2001:db8:44::1").
+fn ip6_rt_type_to_error(ty: u8) -> Option<Errno> {
     match ty {
-        RTN_BLACKHOLE => Errno::EINVAL,
-        RTN_PROHIBIT => Errno::EACCES,
-        RTN_THROW => Errno::EAGAIN,
-        RTN_UNREACHABLE => Errno::EHOSTUNREACH,
-        _ => Errno::ENETUNREACH,
+        RTN_BLACKHOLE | RTN_NAT | RTN_XRESOLVE => Some(Errno::EINVAL),
+        RTN_UNREACHABLE => Some(Errno::EHOSTUNREACH),
+        RTN_PROHIBIT => Some(Errno::EACCES),
+        RTN_THROW => Some(Errno::EAGAIN),
+        _ => None,
     }
 }
 
@@ -643,7 +663,7 @@ fn ip6_rt_type_to_error(ty: u8) -> Errno {
 /// "GET 2001:db8:50::1" in table 1000 is unreachable). A null result or a
 /// throw route goes on to the next table; other reject routes answer with
 /// their error (probe: blackhole -22, unreachable -113, prohibit -13,
-/// throw and unicast-via-lo -101).
+/// throw -101; a unicast route through the loopback answers).
 fn fib6_rule_lookup(
     tables: &Fib6Tables,
     oif: i32,
@@ -657,8 +677,9 @@ fn fib6_rule_lookup(
         let Some(res) = fib6_table_lookup(table, oif, daddr, saddr, strict, now) else { continue };
         if res.f6i.flags() & RTF_REJECT != 0 {
             match ip6_rt_type_to_error(res.f6i.fib6_type) {
-                Errno::EAGAIN => continue,
-                e => return Err(e),
+                Some(Errno::EAGAIN) => continue,
+                Some(e) => return Err(e),
+                None => {}
             }
         }
         return Ok(res);
@@ -1547,15 +1568,18 @@ fn ip6_route_del_locked(
         extack.set_msg("FIB table does not exist");
         return Err(Errno::ESRCH);
     };
+    if cfg.fc_flags & RTF_CACHE != 0 {
+        // RTM_F_CLONED: a cached (exception) route under the longest
+        // matching node, which at worst is the root; there are none, so
+        // nothing is deleted and the answer is 0 (p_route6_extra "DEL
+        // RTM_F_CLONED missing").
+        return Ok(());
+    }
     let key = Fib6Key::new(&cfg.fc_dst, cfg.fc_dst_len, &cfg.fc_src, cfg.fc_src_len);
     let Some(routes) = fib6_locate(table, &key).cloned() else {
         return Err(Errno::ESRCH);
     };
     for rt in routes {
-        if cfg.fc_flags & RTF_CACHE != 0 {
-            // No cached (exception) routes exist: nothing to delete, 0.
-            return Ok(());
-        }
         if cfg.fc_metric != 0 && cfg.fc_metric != rt.fib6_metric {
             continue;
         }
