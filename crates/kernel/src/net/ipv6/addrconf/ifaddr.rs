@@ -1475,10 +1475,15 @@ fn addrconf_init_auto_addrs(net: &Arc<Net>, dev: &Arc<NetDevice>) {
     }
 }
 
-/// `addrconf_link_ready`: operationally up with a real qdisc.
+/// `addrconf_link_ready`: `netif_oper_up && !qdisc_tx_is_noop`. The
+/// transmit queues keep the noop qdisc while the carrier is off
+/// (`dev_activate` waits for the carrier; linkwatch activates and
+/// deactivates them as it comes and goes), so the carrier stands for them:
+/// a veth opened without its peer is not ready even while its operstate
+/// is still UNKNOWN.
 fn addrconf_link_ready(dev: &NetDevice) -> bool {
     let st = dev.st.lock();
-    st.oper_up() && st.qdisc != "noop"
+    st.oper_up() && st.qdisc != "noop" && st.carrier_ok()
 }
 
 /// `addrconf_permanent_addr` / `fixup_permanent_addr`: addresses kept over
