@@ -663,3 +663,186 @@ fn deleting_the_link_deletes_its_addresses() {
     assert_eq!(got, [(RTM_DELADDR, 3), (RTM_DELADDR, 2)]);
     assert!(lab.dump().is_empty());
 }
+
+// ===========================================================================
+// probes/p_addr6_more.py
+// ===========================================================================
+
+/// "add on down link", "add nodad on down link" and "both up, 3 s": a
+/// tentative address on a down link waits for it; a NODAD one is
+/// announced at once (by the DAD work).
+#[test]
+fn address_added_while_down_completes_dad_when_the_link_is_ready() {
+    let mut lab = Lab::new();
+    let l = lab.listener(grp(RTNLGRP_IPV6_IFADDR));
+    lab.add(3, "2001:db8::1", 64, &[]);
+    let n = addr_msgs(&drain_msgs(&l));
+    assert_eq!(n.len(), 1);
+    assert_eq!((n[0].ifa_flags, n[0].flags32()), (0xc0, 0xc0));
+    lab.k.advance_ms(2500);
+    assert!(drain_msgs(&l).is_empty(), "still down: DAD waits");
+    lab.add(3, "2001:db8::2", 64, &nla_u32(IFA_FLAGS, IFA_F_NODAD));
+    lab.k.advance_ms(300);
+    let n = addr_msgs(&drain_msgs(&l));
+    assert_eq!(n.len(), 1);
+    assert_eq!((n[0].addr().to_string(), n[0].flags32()), ("2001:db8::2".to_string(), 0x82));
+    lab.set_up(3, true);
+    lab.set_up(2, true);
+    lab.k.advance_ms(3000);
+    let mut got: Vec<(i32, String, u32)> =
+        addr_msgs(&drain_msgs(&l)).iter().map(|a| (a.index, a.addr().to_string(), a.flags32())).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (2, "fe80::66:77ff:fe88:99aa".to_string(), 0x80),
+            (3, "2001:db8::1".to_string(), 0x80),
+            (3, "fe80::11:22ff:fe33:4455".to_string(), 0x80),
+        ]
+    );
+}
+
+/// "nodad|optimistic": optimistic_dad is off, so OPTIMISTIC is dropped and
+/// the pair is not refused.
+#[test]
+fn optimistic_is_dropped_without_optimistic_dad() {
+    let mut lab = Lab::new();
+    lab.set_up(3, true);
+    let got = lab.add(3, "2001:db8::3", 64, &nla_u32(IFA_FLAGS, IFA_F_NODAD | 0x04));
+    assert_eq!(got[0].errno(), 0);
+    let d = lab.dump();
+    assert_eq!(d[0].flags32(), 0x82);
+}
+
+/// "after peer (raw)": IFA_LOCAL is the address, IFA_ADDRESS the peer, in
+/// that order; "del peer by IFA_LOCAL" finds it by IFA_LOCAL alone.
+#[test]
+fn peer_address_puts_local_then_address() {
+    let mut lab = Lab::new();
+    lab.set_up(3, true);
+    let l = lab.listener(grp(RTNLGRP_IPV6_IFADDR));
+    let seq = lab.next_seq();
+    let body = [
+        ifa6(128, 0, 0, 3),
+        nla(2, &in6("2001:db8:1::1")),
+        nla(IFA_ADDRESS, &in6("2001:db8:1::2")),
+        nla_u32(IFA_FLAGS, IFA_F_NODAD),
+    ]
+    .concat();
+    lab.ok(&nlmsg(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK, seq, &body));
+    lab.k.advance_ms(0);
+    let n = drain_msgs(&l);
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].raw.len(), 92);
+    let a = Addr::of(&n[0]);
+    let order: Vec<u16> = a.attrs.iter().map(|(t, _)| *t).collect();
+    assert_eq!(order, [2, IFA_ADDRESS, IFA_CACHEINFO, IFA_FLAGS]);
+    assert_eq!(a.get(2).unwrap(), in6("2001:db8:1::1"));
+    assert_eq!(a.get(IFA_ADDRESS).unwrap(), in6("2001:db8:1::2"));
+    let seq = lab.next_seq();
+    let del = [ifa6(128, 0, 0, 3), nla(2, &in6("2001:db8:1::1"))].concat();
+    lab.ok(&nlmsg(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, seq, &del));
+    let n = drain_msgs(&l);
+    assert_eq!((n.len(), n[0].ty, n[0].raw.len()), (1, RTM_DELADDR, 92));
+}
+
+/// "getaddr doit raw": the answer carries the request's seq and port id.
+#[test]
+fn getaddr_doit_answer_bytes() {
+    let mut lab = Lab::new();
+    lab.set_up(3, true);
+    lab.set_up(2, true);
+    lab.k.advance_ms(3000);
+    lab.add(3, "2001:db8::1", 64, &[]);
+    lab.k.advance_ms(2000);
+    let c = {
+        let d = lab.dump();
+        let a = d.iter().find(|a| a.addr().to_string() == "2001:db8::1").unwrap().clone();
+        a.get(IFA_CACHEINFO).unwrap()[8..16].to_vec()
+    };
+    let r = addr_req(RTM_GETADDR, NLM_F_REQUEST, 5, 0, "2001:db8::1", 0, &[]);
+    let got = lab.send(&r);
+    let mut want = kernel_bytes(
+        "48000000 1400 0000 05000000 00000000 0a408000 03000000
+         1400 0100 20010db8000000000000000000000001
+         1400 0600 ffffffff ffffffff",
+        portid(&lab.req),
+    );
+    want.extend_from_slice(&c);
+    want.extend_from_slice(&hex("0800 0800 80000000"));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].raw, want);
+    // A link-local is found without a device too ("getaddr link-local no dev").
+    let r = addr_req(RTM_GETADDR, NLM_F_REQUEST, 7, 0, "fe80::11:22ff:fe33:4455", 0, &[]);
+    let a = Addr::of(&lab.send(&r)[0]);
+    assert_eq!((a.index, a.scope, a.get(IFA_PROTO)), (3, RT_SCOPE_LINK, Some(&[3u8][..])));
+    // No address at all: EINVAL without a message ("getaddr no addr").
+    let r = nlmsg(RTM_GETADDR, NLM_F_REQUEST, 8, &ifa6(0, 0, 0, 0));
+    assert_eq!(lab.send(&r)[0].raw, error_with(&r, portid(&lab.req), Errno::EINVAL, None));
+}
+
+/// The strict checks of "strict getaddr …" and "strict dump …".
+#[test]
+fn strict_getaddr_and_dump_refusals() {
+    let mut lab = Lab::new();
+    lab.set_up(3, true);
+    let s = route_socket(&lab.net, 0);
+    s.setsockopt_int(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1).unwrap();
+    let pid = portid(&s);
+    let ask = |r: &[u8]| {
+        s.send(r, 0).unwrap();
+        drain_msgs(&s)
+    };
+    let r = addr_req(RTM_GETADDR, NLM_F_REQUEST, 9, 0, "2001:db8::1", 64, &[]);
+    assert_eq!(
+        ask(&r)[0].raw,
+        error_with(&r, pid, Errno::EINVAL, Some("ipv6: Invalid values in header for get address request"))
+    );
+    let r = addr_req(RTM_GETADDR, NLM_F_REQUEST, 10, 0, "2001:db8::1", 0, &nla_u32(IFA_FLAGS, 0));
+    assert_eq!(
+        ask(&r)[0].raw,
+        error_with(&r, pid, Errno::EINVAL, Some("ipv6: Unsupported attribute in get address request"))
+    );
+    let done = |got: &[Msg]| (got.len(), got[0].ty, got[0].flags, got[0].errno(), got[0].raw.len());
+    let got =
+        ask(&nlmsg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 11, &[ifa6(0, 0, 0, 0), nla_u32(IFA_FLAGS, 0)].concat()));
+    assert_eq!(done(&got), (1, NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS, -22, 68));
+    let got = ask(&nlmsg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 12, &ifa6(0, 0, 0, 999)));
+    assert_eq!(done(&got), (1, NLMSG_DONE, NLM_F_MULTI | NLM_F_DUMP_FILTERED, -19, 20));
+    let got = ask(&nlmsg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 13, &[AF_INET6, 0, 0, 0]));
+    assert_eq!(done(&got), (1, NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS, -22, 72));
+}
+
+/// "both up (immediate)" and "after token set": the AF_INET6 RTM_NEWLINK
+/// of a veth is 748 bytes, IFNAME ADDRESS MTU LINK OPERSTATE PROTINFO;
+/// setting the token announces it again.
+#[test]
+fn ipv6_ifinfo_of_a_veth_and_on_token_set() {
+    let mut lab = Lab::new();
+    let l = lab.listener(grp(RTNLGRP_IPV6_IFINFO));
+    lab.set_up(3, true);
+    assert!(drain_msgs(&l).is_empty(), "not ready without the peer");
+    lab.set_up(2, true);
+    let got = drain_msgs(&l);
+    let idx: Vec<i32> = got.iter().map(|m| i32_at(m.payload(), 4)).collect();
+    assert_eq!(idx, [2, 3]);
+    for m in &got {
+        assert_eq!((m.ty, m.raw.len(), m.payload()[0], u32_at(m.payload(), 8)), (RTM_NEWLINK, 748, AF_INET6, 0x11043));
+        let mut order = Vec::new();
+        let p = m.payload();
+        let mut off = 16;
+        while off + 4 <= p.len() {
+            order.push(u16_at(p, off + 2));
+            off += align4(u16_at(p, off) as usize);
+        }
+        assert_eq!(order, [IFLA_IFNAME, IFLA_ADDRESS, IFLA_MTU, IFLA_LINK, IFLA_OPERSTATE, IFLA_PROTINFO]);
+    }
+    let mut token = [0u8; 16];
+    token[8..].copy_from_slice(&[0, 1, 0, 2, 0, 3, 0, 4]);
+    let af = nla(IFLA_AF_SPEC, &nla(AF_INET6 as u16, &nla(IFLA_INET6_TOKEN, &token)));
+    let seq = lab.next_seq();
+    lab.ok(&link_req(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 3, &af));
+    let got = drain_msgs(&l);
+    assert_eq!(got.len(), 1);
+    assert_eq!((i32_at(got[0].payload(), 4), got[0].raw.len()), (3, 748));
+}

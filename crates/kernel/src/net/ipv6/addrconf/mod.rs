@@ -4,9 +4,10 @@
 //! registers (`addrconf_notify` → `ipv6_add_dev`); IFLA_AF_SPEC/AF_INET6
 //! reports its flags, cache info, devconf, statistics, token and address
 //! generation mode (`inet6_fill_link_af`). IF_READY follows the device
-//! being up with carrier. Addresses, DAD and routes come with the
-//! addresses issue; until then the statistics stay at zero, where Linux
-//! counts the ND and MLD packets it sends (docs/divergences.md).
+//! being up and ready (`addrconf_link_ready`). The addresses, their DAD
+//! and lifetimes, and the netdevice notifier are in `ifaddr.rs`. The
+//! statistics stay at zero, where Linux counts the ND and MLD packets it
+//! sends (docs/divergences.md).
 
 use crate::kernel::Globals;
 use crate::net::core::dev::{register_netdevice_notifier, NetDevice};
@@ -250,9 +251,9 @@ pub fn inet6_validate_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut Ex
 }
 
 /// `inet6_set_iftoken`: only the interface identifier (the last 8 bytes)
-/// is kept. Linux then sends a router solicitation if the device is ready
-/// and announces the change on RTNLGRP_IPV6_IFINFO; neither is modelled
-/// (they come with the addresses issue).
+/// is kept; the change is announced on RTNLGRP_IPV6_IFINFO. Linux also
+/// sends a router solicitation if the device is ready (not modelled: no
+/// packets, IF_RS_SENT stays clear).
 fn inet6_set_iftoken(dev: &NetDevice, token: &[u8], extack: &mut ExtAck) -> Result<(), Errno> {
     let flags = dev.st.lock().flags;
     if flags & IFF_LOOPBACK != 0 {
@@ -280,6 +281,13 @@ fn inet6_set_iftoken(dev: &NetDevice, token: &[u8], extack: &mut ExtAck) -> Resu
         return Err(Errno::EINVAL);
     }
     idev.token[8..].copy_from_slice(&token[8..16]);
+    drop(guard);
+    // A router solicitation would go out now if the device is ready
+    // (IF_RS_SENT, the RS timer): no packets are modelled.
+    if let Some(net) = dev.net() {
+        inet6_ifinfo_notify(&net, nlwire::uapi::rtnetlink::RTM_NEWLINK, dev);
+        addrconf_verify_rtnl(&net);
+    }
     Ok(())
 }
 
