@@ -846,3 +846,47 @@ fn ipv6_ifinfo_of_a_veth_and_on_token_set() {
     assert_eq!(got.len(), 1);
     assert_eq!((i32_at(got[0].payload(), 4), got[0].raw.len()), (3, 748));
 }
+
+/// probes/p_addr6_ifinfo.py: PF_INET6 RTM_GETLINK is `inet6_dump_ifinfo`:
+/// AF_INET6 messages (lo 740 bytes, a veth 748), DONE in the last chunk;
+/// strict requests must carry a clean ifinfomsg and nothing more.
+#[test]
+fn inet6_link_dump() {
+    let mut lab = Lab::new();
+    lab.set_up(1, true);
+    let s = route_socket(&lab.net, 0);
+    s.send(&nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1, &ifinfomsg(AF_INET6, 1, 0, 0)), 0).unwrap();
+    let got = drain(&s);
+    assert_eq!(got.len(), 1, "one datagram, DONE included");
+    let msgs = parse(&got[0].0);
+    let summary: Vec<(u16, usize, u16, u8, i32)> = msgs
+        .iter()
+        .map(|m| {
+            let p = m.payload();
+            if m.ty == NLMSG_DONE {
+                (m.ty, m.raw.len(), m.flags, 0, i32_at(p, 0))
+            } else {
+                (m.ty, m.raw.len(), m.flags, p[0], i32_at(p, 4))
+            }
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (RTM_NEWLINK, 740, NLM_F_MULTI, AF_INET6, 1),
+            (RTM_NEWLINK, 748, NLM_F_MULTI, AF_INET6, 2),
+            (RTM_NEWLINK, 748, NLM_F_MULTI, AF_INET6, 3),
+            (NLMSG_DONE, 20, NLM_F_MULTI, 0, 0),
+        ]
+    );
+    s.setsockopt_int(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1).unwrap();
+    for (payload, len) in [
+        (ifinfomsg(AF_INET6, 1, 0, 0), 72),
+        (vec![AF_INET6, 0, 0, 0], 68),
+        ([ifinfomsg(AF_INET6, 0, 0, 0), nla_u32(29, 1)].concat(), 56),
+    ] {
+        s.send(&nlmsg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 2, &payload), 0).unwrap();
+        let m = drain_msgs(&s);
+        assert_eq!((m.len(), m[0].ty, m[0].errno(), m[0].raw.len()), (1, NLMSG_DONE, -22, len));
+    }
+}

@@ -1651,6 +1651,48 @@ pub fn inet6_ifinfo_notify(net: &Arc<Net>, event: u16, dev: &NetDevice) {
     }
 }
 
+/// `inet6_valid_dump_ifinfo`: a strict AF_INET6 link dump takes a clean
+/// `ifinfomsg` and nothing after it.
+fn inet6_valid_dump_ifinfo(nlh: &[u8], extack: &mut ExtAck) -> Result<(), Errno> {
+    let p = nlh.get(16..).unwrap_or(&[]);
+    if p.len() < 16 {
+        extack.set_msg("ipv6: Invalid header for link dump request");
+        return Err(Errno::EINVAL);
+    }
+    if p.len() > 16 {
+        extack.set_msg("ipv6: Invalid data after header");
+        return Err(Errno::EINVAL);
+    }
+    if p[1] != 0 || p[2..16].iter().any(|b| *b != 0) {
+        extack.set_msg("ipv6: Invalid values in header for dump request");
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
+
+/// `inet6_dump_ifinfo`: PF_INET6 RTM_GETLINK dump: one AF_INET6
+/// RTM_NEWLINK per device with an inet6_dev, `cb->args[0]` the next index.
+pub fn inet6_dump_ifinfo(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize, Errno> {
+    let _s = debug_span!("inet6_dump_ifinfo").entered();
+    if cb.strict_check {
+        let nlh = cb.nlh.clone();
+        inet6_valid_dump_ifinfo(&nlh, &mut cb.extack)?;
+    }
+    let net = Arc::clone(&cb.net);
+    let seq = NlMsgHdr::new_unchecked(&cb.nlh[..]).nlmsg_seq();
+    let start = cb.args[0] as i32;
+    let devs: Vec<Arc<NetDevice>> = net.dev.read().by_index.range(start..).map(|(_, d)| Arc::clone(d)).collect();
+    for dev in devs {
+        cb.args[0] = i64::from(dev.ifindex());
+        if dev.ip6_ptr.lock().is_none() {
+            continue;
+        }
+        inet6_fill_ifinfo(skb, &dev, cb.portid, seq, RTM_NEWLINK, NLM_F_MULTI)?;
+    }
+    cb.args[0] = i64::from(i32::MAX);
+    Ok(0)
+}
+
 /// `addrconf_notify`: the netdevice notifier.
 pub(super) fn addrconf_notify(
     event: NetdevEvent,

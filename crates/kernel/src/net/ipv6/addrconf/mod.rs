@@ -24,7 +24,7 @@ use nlwire::policy::{nla_parse_nested_deprecated, ExtAck, NlaPolicy, NlaType};
 use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
 use nlwire::uapi::if_link::*;
 use nlwire::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
-use nlwire::uapi::rtnetlink::{RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR};
+use nlwire::uapi::rtnetlink::{RTM_DELADDR, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR};
 use nlwire::uapi::socket::AF_INET6;
 use nlwire::uapi::socket::PF_INET6;
 use nlwire::Nla;
@@ -328,6 +328,7 @@ pub(crate) fn addrconf_init(globals: &Globals) {
     let r = rtnl_register_many(
         globals,
         &[
+            h(RTM_GETLINK, None, Some(inet6_dump_ifinfo), RTNL_FLAG_DUMP_UNLOCKED),
             h(RTM_NEWADDR, Some(inet6_rtm_newaddr), None, RTNL_FLAG_DOIT_PERNET),
             h(RTM_DELADDR, Some(inet6_rtm_deladdr), None, RTNL_FLAG_DOIT_PERNET),
             h(
