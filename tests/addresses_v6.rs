@@ -890,3 +890,19 @@ fn inet6_link_dump() {
         assert_eq!((m.len(), m[0].ty, m[0].errno(), m[0].raw.len()), (1, NLMSG_DONE, -22, len));
     }
 }
+
+/// probes/p_addr6_lo.py: a global on lo is announced tentative, then
+/// permanent by the DAD work (loopback skips DAD), which runs at the next
+/// tick of the virtual clock.
+#[test]
+fn global_on_loopback_skips_dad() {
+    let mut lab = Lab::new();
+    lab.set_up(1, true);
+    let l = lab.listener(grp(RTNLGRP_IPV6_IFADDR));
+    lab.add(1, "2001:db8::5", 64, &[]);
+    let n = addr_msgs(&drain_msgs(&l));
+    assert_eq!(n.iter().map(|a| a.ifa_flags).collect::<Vec<_>>(), [0xc0]);
+    lab.k.advance_ms(0);
+    let n = addr_msgs(&drain_msgs(&l));
+    assert_eq!(n.iter().map(|a| (a.ifa_flags, a.index)).collect::<Vec<_>>(), [(0x80, 1)]);
+}
