@@ -906,3 +906,29 @@ fn global_on_loopback_skips_dad() {
     let n = addr_msgs(&drain_msgs(&l));
     assert_eq!(n.iter().map(|a| (a.ifa_flags, a.index)).collect::<Vec<_>>(), [(0x80, 1)]);
 }
+
+/// probes/p_addr6_random.py: addr_gen_mode random gives a stable-privacy
+/// link-local (IFA_FLAGS 0x880, the u8 header flags 0x80) that is not the
+/// EUI-64 one; the secret it made lets stable_secret mode be set after.
+#[test]
+fn addr_gen_mode_random_makes_a_stable_privacy_link_local() {
+    let mut lab = Lab::new();
+    let mode = |m: u8| nla(IFLA_AF_SPEC, &nla(AF_INET6 as u16, &nla_u8(IFLA_INET6_ADDR_GEN_MODE, m)));
+    let seq = lab.next_seq();
+    let r = link_req(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 3, &mode(IN6_ADDR_GEN_MODE_STABLE_PRIVACY));
+    assert_eq!(lab.send(&r)[0].errno(), -22, "no secret yet");
+    let seq = lab.next_seq();
+    lab.ok(&link_req(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 3, &mode(IN6_ADDR_GEN_MODE_RANDOM)));
+    lab.set_up(3, true);
+    lab.set_up(2, true);
+    lab.k.advance_ms(2000);
+    let d = lab.dump();
+    let a = d.iter().find(|a| a.index == 3).expect("v0's link-local");
+    assert_eq!((a.ifa_flags, a.flags32(), a.plen, a.scope), (0x80, 0x880, 64, RT_SCOPE_LINK));
+    assert_eq!(a.get(IFA_PROTO), Some(&[3u8][..]));
+    let o = a.addr().octets();
+    assert_eq!(&o[..8], &[0xfe, 0x80, 0, 0, 0, 0, 0, 0]);
+    assert_ne!(a.addr().to_string(), "fe80::11:22ff:fe33:4455");
+    let seq = lab.next_seq();
+    lab.ok(&link_req(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 3, &mode(IN6_ADDR_GEN_MODE_STABLE_PRIVACY)));
+}

@@ -41,7 +41,7 @@ use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_UP};
 use nlwire::uapi::if_addr::*;
 use nlwire::uapi::if_link::{
     IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, IN6_ADDR_GEN_MODE_EUI64,
-    IN6_ADDR_GEN_MODE_RANDOM,
+    IN6_ADDR_GEN_MODE_RANDOM, IN6_ADDR_GEN_MODE_STABLE_PRIVACY,
 };
 use nlwire::uapi::netlink::{NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE};
 use nlwire::uapi::rtnetlink::*;
@@ -1427,14 +1427,108 @@ fn ipv6_generate_eui64(dev: &NetDevice) -> Option<[u8; 8]> {
     Some([m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]])
 }
 
-/// `addrconf_addr_gen`: the link-local by the device's addr_gen_mode. EUI64
-/// from the MAC, NONE nothing; STABLE_PRIVACY needs a secret none has, and
-/// RANDOM's secret would be random: both give no address here.
+/// `sha1_transform` from `sha1_init_raw`: one SHA-1 compression of one
+/// 64-byte block, no padding (what `ipv6_generate_stable_address` uses).
+fn sha1_transform_raw(block: &[u8; 64]) -> [u32; 5] {
+    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut w = [0u32; 80];
+    for (i, c) in block.chunks_exact(4).enumerate() {
+        w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    for i in 16..80 {
+        w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+    }
+    let [mut a, mut b, mut c, mut d, mut e] = h;
+    for (i, wi) in w.iter().enumerate() {
+        let (f, k) = match i {
+            0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+            20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+            40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+            _ => (b ^ c ^ d, 0xCA62_C1D6),
+        };
+        let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+        e = d;
+        d = c;
+        c = b.rotate_left(30);
+        b = a;
+        a = t;
+    }
+    for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+        *x = x.wrapping_add(y);
+    }
+    h
+}
+
+/// `ipv6_reserved_interfaceid`: all-zero, the subnet-router anycast
+/// range and the reserved anycast range are never generated.
+fn ipv6_reserved_interfaceid(a: &[u8; 16]) -> bool {
+    let w2 = u32::from_be_bytes([a[8], a[9], a[10], a[11]]);
+    let w3 = u32::from_be_bytes([a[12], a[13], a[14], a[15]]);
+    (w2 | w3) == 0
+        || (w2 == 0x0200_5eff && w3 & 0xfe00_0000 == 0xfe00_0000)
+        || (w2 == 0xfdff_ffff && w3 & 0xffff_ff80 == 0xffff_ff80)
+}
+
+/// `net->ipv6.sysctl.idgen_retries` (default).
+const IDGEN_RETRIES: u8 = 3;
+
+/// `ipv6_generate_stable_address`: the interface identifier is the first
+/// two words of SHA-1 over {secret, prefix, perm_addr, dad_count}.
+fn ipv6_generate_stable_address(addr: &Ipv6Addr, mut dad_count: u8, dev: &NetDevice) -> Option<Ipv6Addr> {
+    let secret = dev.ip6_ptr.lock().as_ref().and_then(|i| i.stable_secret)?;
+    let (perm, len) = {
+        let st = dev.st.lock();
+        (st.perm_addr, st.addr_len as usize)
+    };
+    loop {
+        let mut block = [0u8; 64];
+        block[..16].copy_from_slice(&secret);
+        block[16..24].copy_from_slice(&addr.octets()[..8]);
+        block[24..24 + len.min(32)].copy_from_slice(&perm[..len.min(32)]);
+        block[56] = dad_count;
+        let digest = sha1_transform_raw(&block);
+        let mut o = addr.octets();
+        o[8..12].copy_from_slice(&digest[0].to_ne_bytes());
+        o[12..16].copy_from_slice(&digest[1].to_ne_bytes());
+        if !ipv6_reserved_interfaceid(&o) {
+            return Some(Ipv6Addr::from(o));
+        }
+        dad_count += 1;
+        if dad_count > IDGEN_RETRIES {
+            return None;
+        }
+    }
+}
+
+/// `ipv6_gen_mode_random_init`: a random secret, once (seeded generator).
+fn ipv6_gen_mode_random_init(net: &Arc<Net>, dev: &NetDevice) {
+    let mut g = dev.ip6_ptr.lock();
+    let Some(idev) = g.as_mut() else { return };
+    if idev.stable_secret.is_none() {
+        let mut s = [0u8; 16];
+        net.globals.random_bytes(&mut s);
+        idev.stable_secret = Some(s);
+    }
+}
+
+/// `addrconf_addr_gen`: the link-local by the device's addr_gen_mode: EUI64
+/// from the MAC, STABLE_PRIVACY from the secret (RANDOM first makes one),
+/// NONE nothing.
 fn addrconf_addr_gen(net: &Arc<Net>, dev: &Arc<NetDevice>, prefix_route: bool) {
     let ll = Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0);
     let mode = dev.ip6_ptr.lock().as_ref().map_or(0, |d| d.addr_gen_mode);
-    if mode == IN6_ADDR_GEN_MODE_EUI64 {
-        match ipv6_generate_eui64(dev) {
+    match mode {
+        IN6_ADDR_GEN_MODE_RANDOM | IN6_ADDR_GEN_MODE_STABLE_PRIVACY => {
+            if mode == IN6_ADDR_GEN_MODE_RANDOM {
+                ipv6_gen_mode_random_init(net, dev);
+            }
+            match ipv6_generate_stable_address(&ll, 0, dev) {
+                Some(a) => addrconf_add_linklocal(net, dev, a, IFA_F_STABLE_PRIVACY),
+                None if prefix_route => addrconf_prefix_route(net, &ll, 64, 0, dev, 0, 0),
+                None => {}
+            }
+        }
+        IN6_ADDR_GEN_MODE_EUI64 => match ipv6_generate_eui64(dev) {
             Some(eui) => {
                 let mut o = ll.octets();
                 o[8..].copy_from_slice(&eui);
@@ -1442,7 +1536,8 @@ fn addrconf_addr_gen(net: &Arc<Net>, dev: &Arc<NetDevice>, prefix_route: bool) {
             }
             None if prefix_route => addrconf_prefix_route(net, &ll, 64, 0, dev, 0, 0),
             None => {}
-        }
+        },
+        _ => {}
     }
 }
 
@@ -1785,4 +1880,26 @@ pub(super) fn addrconf_notify(
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha1_transform_of_the_abc_block_is_sha1_of_abc() {
+        let mut block = [0u8; 64];
+        block[..3].copy_from_slice(b"abc");
+        block[3] = 0x80;
+        block[63] = 24;
+        assert_eq!(sha1_transform_raw(&block), [0xa999_3e36, 0x4706_816a, 0xba3e_2571, 0x7850_c26c, 0x9cd0_d89d]);
+    }
+
+    #[test]
+    fn reserved_interface_ids() {
+        assert!(ipv6_reserved_interfaceid(&"fe80::".parse::<Ipv6Addr>().unwrap().octets()));
+        assert!(ipv6_reserved_interfaceid(&"fe80::200:5eff:fe00:1".parse::<Ipv6Addr>().unwrap().octets()));
+        assert!(ipv6_reserved_interfaceid(&"fe80::fdff:ffff:ffff:ff80".parse::<Ipv6Addr>().unwrap().octets()));
+        assert!(!ipv6_reserved_interfaceid(&"fe80::1".parse::<Ipv6Addr>().unwrap().octets()));
+    }
 }

@@ -134,6 +134,8 @@ pub struct Inet6Dev {
     pub addr_list: Vec<Inet6Ifaddr>,
     /// `idev->dead`: the device is unregistering.
     pub dead: bool,
+    /// `cnf.stable_secret`, once initialized (`ipv6_gen_mode_random_init`).
+    pub stable_secret: Option<[u8; 16]>,
 }
 
 /// `ipv6_add_dev`.
@@ -163,6 +165,7 @@ fn ipv6_add_dev(dev: &NetDevice) {
         addr_gen_mode: 0,
         addr_list: Vec::new(),
         dead: false,
+        stable_secret: None,
     });
 }
 
@@ -241,9 +244,10 @@ pub fn inet6_validate_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut Ex
     }
     if let Some(a) = tb.get(IFLA_INET6_ADDR_GEN_MODE) {
         let mode = a.get_u8();
-        // check_addr_gen_mode, then check_stable_privacy: no stable_secret
-        // is ever initialized here.
-        if !check_addr_gen_mode(mode) || mode == IN6_ADDR_GEN_MODE_STABLE_PRIVACY {
+        // check_addr_gen_mode, then check_stable_privacy: a secret exists
+        // only once RANDOM made one (there is no sysctl to set it).
+        let has_secret = dev.ip6_ptr.lock().as_ref().is_some_and(|i| i.stable_secret.is_some());
+        if !check_addr_gen_mode(mode) || (mode == IN6_ADDR_GEN_MODE_STABLE_PRIVACY && !has_secret) {
             return Err(Errno::EINVAL);
         }
     }
