@@ -932,3 +932,40 @@ fn addr_gen_mode_random_makes_a_stable_privacy_link_local() {
     let seq = lab.next_seq();
     lab.ok(&link_req(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq, 3, &mode(IN6_ADDR_GEN_MODE_STABLE_PRIVACY)));
 }
+
+/// The order across groups in p_addr6.py "lo up (raw)" and "v1 up
+/// (immediate)", without the route notifications (route.rs): the link's
+/// RTM_NEWLINK, ::1, then lo's AF_INET6 RTM_NEWLINK; for the veth, each
+/// side's AF_INET6 RTM_NEWLINK comes just before its linkwatch RTM_NEWLINK.
+#[test]
+fn notification_order_across_link_and_ipv6_groups() {
+    let mut lab = Lab::new();
+    let l = lab.listener(grp(RTNLGRP_LINK) | grp(RTNLGRP_IPV6_IFADDR) | grp(RTNLGRP_IPV6_IFINFO));
+    let show = |msgs: Vec<Msg>| -> Vec<(u16, u8, i32, u32)> {
+        msgs.iter()
+            .map(|m| {
+                let p = m.payload();
+                let flags = if m.ty == RTM_NEWLINK { u32_at(p, 8) } else { u32::from(p[2]) };
+                (m.ty, p[0], i32_at(p, 4), flags)
+            })
+            .collect()
+    };
+    lab.set_up(1, true);
+    assert_eq!(
+        show(drain_msgs(&l)),
+        [(RTM_NEWLINK, 0, 1, 0x10049), (RTM_NEWADDR, AF_INET6, 1, 0x80), (RTM_NEWLINK, AF_INET6, 1, 0x10049)]
+    );
+    lab.set_up(3, true);
+    assert_eq!(show(drain_msgs(&l)), [(RTM_NEWLINK, 0, 3, 0x1003)]);
+    lab.set_up(2, true);
+    assert_eq!(
+        show(drain_msgs(&l)),
+        [
+            (RTM_NEWLINK, 0, 2, 0x11003),
+            (RTM_NEWLINK, AF_INET6, 2, 0x11043),
+            (RTM_NEWLINK, 0, 2, 0x11043),
+            (RTM_NEWLINK, AF_INET6, 3, 0x11043),
+            (RTM_NEWLINK, 0, 3, 0x11043),
+        ]
+    );
+}
