@@ -37,7 +37,7 @@ use crate::Errno;
 use nlwire::nlattr::nla_total_size;
 use nlwire::policy::{nlmsg_parse_deprecated, nlmsg_parse_deprecated_strict, ExtAck, NlaPolicy, NlaType};
 use nlwire::skb::NlMsgStart;
-use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_UP};
+use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
 use nlwire::uapi::if_addr::*;
 use nlwire::uapi::if_link::{
     IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, IN6_ADDR_GEN_MODE_EUI64,
@@ -175,10 +175,9 @@ pub fn ipv6_chk_addr(net: &Arc<Net>, addr: &Ipv6Addr, dev: Option<&NetDevice>, s
     false
 }
 
-/// `ipv6_chk_same_addr`: `addr` already on `dev` (or anywhere, when None).
-fn ipv6_chk_same_addr(net: &Arc<Net>, addr: &Ipv6Addr, dev: &NetDevice) -> bool {
+/// `ipv6_chk_same_addr` (with a device): `addr` already on `dev`.
+fn ipv6_chk_same_addr(addr: &Ipv6Addr, dev: &NetDevice) -> bool {
     let g = dev.ip6_ptr.lock();
-    let _ = net;
     g.as_ref().is_some_and(|idev| idev.addr_list.iter().any(|i| i.addr == *addr))
 }
 
@@ -257,7 +256,7 @@ fn ipv6_add_addr(
         dad_work: TimerList::setup(&net.globals),
     };
     // ipv6_add_addr_hash: a duplicate on this device is refused.
-    if ipv6_chk_same_addr(net, &cfg.pfx, dev) {
+    if ipv6_chk_same_addr(&cfg.pfx, dev) {
         return Err(Errno::EEXIST);
     }
     let mut g = dev.ip6_ptr.lock();
@@ -631,7 +630,9 @@ fn ipv6_del_addr(net: &Arc<Net>, dev: &Arc<NetDevice>, id: u64) {
     }
 }
 
-/// `inet6_addr_del`.
+/// `inet6_addr_del`: by device, address and prefix length. (`ifa_flags`
+/// MANAGETEMPADDR would delete the temporary addresses made from it: none
+/// are made here.)
 fn inet6_addr_del(
     net: &Arc<Net>,
     ifindex: i32,
@@ -1620,7 +1621,7 @@ fn addr_is_local(addr: &Ipv6Addr) -> bool {
 fn addrconf_ifdown(net: &Arc<Net>, dev: &Arc<NetDevice>, unregister: bool) {
     let _s = debug_span!("addrconf_ifdown", unregister).entered();
     rt6_disable_ip(net, dev, unregister);
-    let (keep_addr, list, was_ready) = {
+    let (keep_addr, list) = {
         let mut g = dev.ip6_ptr.lock();
         let Some(idev) = g.as_mut() else { return };
         if unregister {
@@ -1628,13 +1629,13 @@ fn addrconf_ifdown(net: &Arc<Net>, dev: &Arc<NetDevice>, unregister: bool) {
         }
         let keep =
             !unregister && idev.cnf[DEVCONF_DISABLE_IPV6] == 0 && (idev.cnf[DEVCONF_KEEP_ADDR_ON_DOWN] as i32) > 0;
-        let was_ready = idev.if_flags & IF_READY != 0;
+        // IF_RS_SENT | IF_RA_RCVD | IF_READY; `was_ready` would drive
+        // ipv6_mc_down (MLD is not modelled).
         if !unregister {
             idev.if_flags &= !(IF_READY | 0x10 | 0x20);
         }
-        (keep, idev.addr_list.clone(), was_ready)
+        (keep, idev.addr_list.clone())
     };
-    let _ = was_ready;
     for ifa in list {
         ifa.dad_work.delete(&net.globals);
         let keep = keep_addr && ifa.flags & IFA_F_PERMANENT != 0 && !addr_is_local(&ifa.addr);
@@ -1795,10 +1796,7 @@ pub(super) fn addrconf_notify(
     info: &NetdevNotifierInfo,
 ) -> Result<(), Errno> {
     let Some(net) = dev.net() else { return Ok(()) };
-    let (mtu, flags) = {
-        let st = dev.st.lock();
-        (st.mtu, st.flags)
-    };
+    let mtu = dev.st.lock().mtu;
     let has = dev.ip6_ptr.lock().is_some();
     let is_loopback_dev = || net.loopback_dev.read().as_ref().is_some_and(|lo| Arc::ptr_eq(lo, dev));
     let mut run_pending = false;
@@ -1874,7 +1872,6 @@ pub(super) fn addrconf_notify(
             }
         }
         NetdevEvent::Down | NetdevEvent::Unregister => {
-            let _ = flags & IFF_UP;
             addrconf_ifdown(&net, dev, event != NetdevEvent::Down);
         }
         _ => {}
