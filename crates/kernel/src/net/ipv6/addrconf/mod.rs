@@ -346,5 +346,11 @@ pub(crate) fn addrconf_init(globals: &Globals) {
     debug_assert!(r.is_ok());
 }
 
+mod autoconf;
+mod dad;
 mod ifaddr;
+mod netlink;
+use autoconf::*;
+pub use dad::*;
 pub use ifaddr::*;
+pub use netlink::*;
