@@ -969,3 +969,40 @@ fn notification_order_across_link_and_ipv6_groups() {
         ]
     );
 }
+
+/// `ipv6_dev_get_saddr` and `ipv6_chk_addr`, the two helpers route.rs
+/// calls (no socket shows them until RTM_GETROUTE answers with a
+/// preferred source): tentative addresses are no candidates; a global
+/// destination picks the global with the longest matching prefix; a
+/// link-local destination only the outgoing device's link-local.
+#[test]
+fn source_address_selection_and_chk_addr() {
+    use rtnlsim::kernel::net::core::dev::dev_get_by_index;
+    use rtnlsim::kernel::net::ipv6::addrconf::{ipv6_chk_addr, ipv6_dev_get_saddr};
+    let mut lab = Lab::new();
+    lab.set_up(1, true);
+    lab.set_up(3, true);
+    lab.set_up(2, true);
+    lab.add(3, "2001:db8:1::1", 64, &[]);
+    let net = lab.net.arc().clone();
+    let v0 = dev_get_by_index(&net, 3).unwrap();
+    let a = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap();
+    assert!(!ipv6_chk_addr(&net, &a("2001:db8:1::1"), None, false), "tentative");
+    assert_eq!(ipv6_dev_get_saddr(&net, Some(&v0), &a("2001:db8:1::9"), 0), Ok(a("::1")));
+    lab.add(3, "2001:db8:2::1", 64, &nla_u32(IFA_FLAGS, IFA_F_NODAD));
+    lab.k.advance_ms(3000);
+    assert!(ipv6_chk_addr(&net, &a("2001:db8:1::1"), Some(&v0), true));
+    assert!(ipv6_chk_addr(&net, &a("fe80::11:22ff:fe33:4455"), None, false));
+    assert!(!ipv6_chk_addr(&net, &a("fe80::11:22ff:fe33:4455"), Some(&dev_get_by_index(&net, 2).unwrap()), true));
+    assert_eq!(ipv6_dev_get_saddr(&net, Some(&v0), &a("2001:db8:1::9"), 0), Ok(a("2001:db8:1::1")));
+    assert_eq!(ipv6_dev_get_saddr(&net, Some(&v0), &a("2001:db8:2::9"), 0), Ok(a("2001:db8:2::1")));
+    assert_eq!(ipv6_dev_get_saddr(&net, None, &a("::1"), 0), Ok(a("::1")));
+    assert_eq!(ipv6_dev_get_saddr(&net, Some(&v0), &a("fe80::9"), 0), Ok(a("fe80::11:22ff:fe33:4455")));
+    // Out of lo, only lo's ::1 is a candidate (scope 2 is enough for a
+    // link-local destination); a down v1 with no address has none.
+    let lo = dev_get_by_index(&net, 1).unwrap();
+    assert_eq!(ipv6_dev_get_saddr(&net, Some(&lo), &a("fe80::9"), 0), Ok(a("::1")));
+    lab.set_up(2, false);
+    let v1 = dev_get_by_index(&net, 2).unwrap();
+    assert_eq!(ipv6_dev_get_saddr(&net, Some(&v1), &a("fe80::9"), 0), Err(Errno::EADDRNOTAVAIL));
+}

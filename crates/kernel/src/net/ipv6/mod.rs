@@ -2,5 +2,6 @@
 
 pub mod addrconf;
 pub mod addrconf_core;
+pub mod addrlabel;
 pub mod ndisc;
 pub mod route;

@@ -164,6 +164,75 @@ pub fn ipv6_chk_addr(net: &Arc<Net>, addr: &Ipv6Addr, dev: Option<&NetDevice>, s
     false
 }
 
+/// `ipv6_addr_diff`: the number of leading bits two addresses share.
+fn ipv6_addr_diff(a: &Ipv6Addr, b: &Ipv6Addr) -> u32 {
+    (u128::from(*a) ^ u128::from(*b)).leading_zeros()
+}
+
+/// `ipv6_dev_get_saddr`: RFC 6724 source address selection for `daddr`
+/// out of `dst_dev`: the candidates (not tentative unless optimistic) of
+/// the outgoing device only for multicast and link-local destinations, of
+/// every device otherwise, compared rule by rule: the destination itself,
+/// appropriate scope, not deprecated, the outgoing interface, matching
+/// label, longest matching prefix. (Home addresses, temporary addresses
+/// and ORCHIDs do not occur here; `prefs` is ignored.) EADDRNOTAVAIL when
+/// there is no candidate.
+pub fn ipv6_dev_get_saddr(
+    net: &Arc<Net>,
+    dst_dev: Option<&NetDevice>,
+    daddr: &Ipv6Addr,
+    _prefs: u32,
+) -> Result<Ipv6Addr, Errno> {
+    let dst_type = ipv6_addr_type(daddr);
+    let dst_scope = ipv6_addr_src_scope(daddr);
+    let dst_ifindex = dst_dev.map_or(0, |d| d.ifindex());
+    let dst_label = crate::net::ipv6::addrlabel::ipv6_addr_label(daddr, dst_type);
+    let use_oif_addr = dst_dev.is_some() && (dst_type & IPV6_ADDR_MULTICAST != 0 || dst_scope <= 2/* LINKLOCAL */);
+    let devs: Vec<Arc<NetDevice>> = if use_oif_addr {
+        dst_dev.and_then(|d| dev_get_by_index(net, d.ifindex())).into_iter().collect()
+    } else {
+        for_each_netdev(net)
+    };
+    // The score of a candidate: the rule values in order, compared
+    // lexicographically (`ipv6_get_saddr_eval`).
+    let score = |ifa: &Inet6Ifaddr, ifindex: i32| -> [i64; 6] {
+        let t = ipv6_addr_type(&ifa.addr);
+        let src_scope = i64::from(ipv6_addr_src_scope(&ifa.addr));
+        let scopedist = if src_scope >= i64::from(dst_scope) { -src_scope } else { src_scope - 128 };
+        let preferred = t & (IPV6_ADDR_MAPPED | IPV6_ADDR_COMPATV4 | IPV6_ADDR_LOOPBACK) != 0
+            || ifa.flags & (IFA_F_DEPRECATED | IFA_F_OPTIMISTIC) == 0;
+        let label = crate::net::ipv6::addrlabel::ipv6_addr_label(&ifa.addr, t) == dst_label;
+        let matchlen = ipv6_addr_diff(&ifa.addr, daddr).min(u32::from(ifa.prefix_len));
+        [
+            i64::from(ifa.addr == *daddr),
+            scopedist,
+            i64::from(preferred),
+            i64::from(dst_ifindex == 0 || dst_ifindex == ifindex),
+            i64::from(label),
+            i64::from(matchlen),
+        ]
+    };
+    let mut best: Option<([i64; 6], Ipv6Addr)> = None;
+    for dev in devs {
+        let list = dev.ip6_ptr.lock().as_ref().map(|d| d.addr_list.clone()).unwrap_or_default();
+        for ifa in list {
+            if ifa.flags & IFA_F_TENTATIVE != 0 && ifa.flags & IFA_F_OPTIMISTIC == 0 {
+                continue;
+            }
+            let t = ipv6_addr_type(&ifa.addr);
+            if t == IPV6_ADDR_ANY || t & IPV6_ADDR_MULTICAST != 0 {
+                continue;
+            }
+            let s = score(&ifa, dev.ifindex());
+            // A candidate replaces the best only when strictly better.
+            if best.as_ref().is_none_or(|(b, _)| s > *b) {
+                best = Some((s, ifa.addr));
+            }
+        }
+    }
+    best.map(|(_, a)| a).ok_or(Errno::EADDRNOTAVAIL)
+}
+
 /// `ipv6_chk_same_addr` (with a device): `addr` already on `dev`.
 pub(super) fn ipv6_chk_same_addr(addr: &Ipv6Addr, dev: &NetDevice) -> bool {
     let g = dev.ip6_ptr.lock();
