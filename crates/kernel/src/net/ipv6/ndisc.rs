@@ -119,10 +119,8 @@ fn ndisc_netdev_event(event: NetdevEvent, dev: &Arc<NetDevice>, info: &NetdevNot
             }
         }
         NetdevEvent::Down => neigh_ifdown(NEIGH_ND_TABLE, dev),
-        NetdevEvent::Unregister => {
-            neigh_ifdown(NEIGH_ND_TABLE, dev);
-            neigh_parms_release(NEIGH_ND_TABLE, dev);
-        }
+        // The entries went in rt6_disable_ip (addrconf_ifdown).
+        NetdevEvent::Unregister => neigh_parms_release(NEIGH_ND_TABLE, dev),
         _ => {}
     }
     Ok(())

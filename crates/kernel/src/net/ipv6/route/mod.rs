@@ -17,9 +17,7 @@ use parking_lot::Mutex;
 use tracing::debug_span;
 
 use crate::kernel::Globals;
-use crate::net::core::dev::{
-    dev_get_by_index, register_netdevice_notifier, NetDevice, NetdevEvent, NetdevNotifierInfo,
-};
+use crate::net::core::dev::{dev_get_by_index, NetDevice};
 use crate::net::core::net_namespace::{register_pernet_subsys, Net, PernetOperations};
 use crate::net::core::rtnetlink::{
     rtnl_notify, rtnl_register_many, rtnl_unicast, RtnlMsgHandler, RTNL_FLAG_DOIT_UNLOCKED,
@@ -45,7 +43,6 @@ mod sync;
 pub(crate) use lookup::*;
 pub(crate) use netlink::*;
 pub use netlink::{inet6_rtm_delroute, inet6_rtm_getroute, inet6_rtm_newroute};
-pub(crate) use sync::*;
 pub use sync::{rt6_disable_ip, rt6_remove_prefsrc, rt6_sync_down_dev, rt6_sync_up, Rt6DownEvent};
 
 // include/uapi/linux/route.h and ipv6_route.h: fib6_flags.
@@ -261,13 +258,9 @@ pub(crate) struct Fib6ConfigExtra {
     pub(crate) weight: u32,
 }
 
-/// `ipv6_chk_addr(net, addr, dev, strict)`.
-///
-/// LEAD: switch to `addrconf::ipv6_chk_addr` once addrconf provides it;
-/// until then no address is local, so every RTA_PREFSRC is "Invalid source
-/// address" and no gateway is refused as local.
-pub(crate) fn ipv6_chk_addr(_net: &Arc<Net>, _addr: &Ipv6Addr, _dev: Option<&Arc<NetDevice>>, _strict: bool) -> bool {
-    false
+/// `ipv6_chk_addr` (addrconf.c), as route.c calls it with the nexthop's device.
+pub(crate) fn ipv6_chk_addr(net: &Arc<Net>, addr: &Ipv6Addr, dev: Option<&Arc<NetDevice>>, strict: bool) -> bool {
+    crate::net::ipv6::addrconf::ipv6_chk_addr(net, addr, dev.map(|d| d.as_ref()), strict)
 }
 
 /// `fib6_config_validate`.
@@ -787,5 +780,4 @@ pub(crate) fn ip6_route_init(globals: &Arc<Globals>) {
             h(RTM_GETROUTE, Some(inet6_rtm_getroute), None, RTNL_FLAG_DOIT_UNLOCKED),
         ],
     );
-    register_netdevice_notifier(globals, addrconf_notify_routes_placeholder);
 }

@@ -396,10 +396,17 @@ pub(crate) fn rt6_fill_node(
         }
         if iif != 0 {
             skb.nla_put_u32(RTA_IIF, iif as u32)?;
-        } else if dest.is_some() {
+        } else if let Some(daddr) = dest {
             // ip6_route_get_saddr: the route's prefsrc, else source address
-            // selection (no addresses here yet: nothing).
-            if let Some(p) = prefsrc {
+            // selection through the nexthop's device (nothing if none fits).
+            let saddr = match prefsrc {
+                Some(p) => Some(p),
+                None => rt.fib_nh_dev.as_ref().and_then(|d| {
+                    let net = d.net()?;
+                    crate::net::ipv6::addrconf::ipv6_dev_get_saddr(&net, Some(d), &daddr, 0).ok()
+                }),
+            };
+            if let Some(p) = saddr {
                 skb.nla_put_in6_addr(RTA_PREFSRC, p.octets())?;
             }
         }

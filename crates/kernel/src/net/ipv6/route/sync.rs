@@ -97,6 +97,7 @@ pub fn rt6_sync_up(net: &Arc<Net>, dev: &NetDevice, nh_flags: u8) {
 /// neighbour table here (`neigh_ifdown`, not this file's).
 pub fn rt6_disable_ip(net: &Arc<Net>, dev: &Arc<NetDevice>, unregister: bool) {
     rt6_sync_down_dev(net, dev, if unregister { Rt6DownEvent::Unregister } else { Rt6DownEvent::Down });
+    crate::net::core::neighbour::neigh_ifdown(crate::net::core::neighbour::NEIGH_ND_TABLE, dev);
 }
 
 /// `rt6_remove_prefsrc`: an address went; routes that named it as their
@@ -112,30 +113,4 @@ pub fn rt6_remove_prefsrc(net: &Arc<Net>, addr: &Ipv6Addr) {
             }
         }
     }
-}
-
-/// LEAD: addrconf's `addrconf_notify` makes these calls in Linux
-/// (NETDEV_DOWN/UNREGISTER → `addrconf_ifdown` → `rt6_disable_ip`;
-/// NETDEV_CHANGE without a ready link → `rt6_sync_down_dev`; a ready link
-/// → `rt6_sync_up`). Until addrconf.rs does, this notifier stands in for
-/// it; remove it when addrconf calls them (calling both is harmless).
-pub(crate) fn addrconf_notify_routes_placeholder(
-    event: NetdevEvent,
-    dev: &Arc<NetDevice>,
-    _info: &NetdevNotifierInfo,
-) -> Result<(), Errno> {
-    let Some(net) = dev.net() else { return Ok(()) };
-    let (up, carrier) = {
-        let st = dev.st.lock();
-        (st.flags & IFF_UP != 0, st.carrier_ok())
-    };
-    match event {
-        NetdevEvent::Down => rt6_disable_ip(&net, dev, false),
-        NetdevEvent::Unregister => rt6_disable_ip(&net, dev, true),
-        NetdevEvent::Change if !(up && carrier) => rt6_sync_down_dev(&net, dev, Rt6DownEvent::Change),
-        NetdevEvent::Change => rt6_sync_up(&net, dev, RTNH_F_LINKDOWN),
-        NetdevEvent::Up if carrier => rt6_sync_up(&net, dev, RTNH_F_DEAD),
-        _ => {}
-    }
-    Ok(())
 }

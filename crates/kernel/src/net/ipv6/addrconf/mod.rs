@@ -4,23 +4,29 @@
 //! registers (`addrconf_notify` → `ipv6_add_dev`); IFLA_AF_SPEC/AF_INET6
 //! reports its flags, cache info, devconf, statistics, token and address
 //! generation mode (`inet6_fill_link_af`). IF_READY follows the device
-//! being up with carrier. Addresses, DAD and routes come with the
-//! addresses issue; until then the statistics stay at zero, where Linux
-//! counts the ND and MLD packets it sends (docs/divergences.md).
-
-use std::sync::Arc;
+//! being up and ready (`addrconf_link_ready`). The addresses, their DAD
+//! and lifetimes, and the netdevice notifier are in `ifaddr.rs`. The
+//! statistics stay at zero, where Linux counts the ND and MLD packets it
+//! sends (docs/divergences.md).
 
 use crate::kernel::Globals;
-use crate::net::core::dev::{register_netdevice_notifier, NetDevice, NetdevEvent, NetdevNotifierInfo};
+use crate::net::core::dev::{register_netdevice_notifier, NetDevice};
 use crate::net::core::rtnetlink::link_ops::{rtnl_af_register, RtnlAfOps};
+use crate::net::core::rtnetlink::{
+    rtnl_register_many, RtnlDoitFn, RtnlDumpitFn, RtnlMsgHandler, RTNL_FLAG_DOIT_PERNET, RTNL_FLAG_DOIT_UNLOCKED,
+    RTNL_FLAG_DUMP_UNLOCKED,
+};
 use crate::net::core::skbuff::SkBuff;
+use crate::time::jiffies;
 use crate::Errno;
 use nlwire::nlattr::nla_total_size;
 use nlwire::policy::{nla_parse_nested_deprecated, ExtAck, NlaPolicy, NlaType};
-use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP, IFF_UP};
+use nlwire::uapi::if_::{IFF_LOOPBACK, IFF_NOARP};
 use nlwire::uapi::if_link::*;
 use nlwire::uapi::rtnetlink::RTEXT_FILTER_SKIP_STATS;
+use nlwire::uapi::rtnetlink::{RTM_DELADDR, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR};
 use nlwire::uapi::socket::AF_INET6;
+use nlwire::uapi::socket::PF_INET6;
 use nlwire::Nla;
 
 /// `DEVCONF_MAX`.
@@ -116,13 +122,20 @@ const DEVCONF_ACCEPT_DAD: usize = 27;
 pub struct Inet6Dev {
     pub if_flags: u32,
     pub cnf: [u32; DEVCONF_MAX],
-    /// `idev->tstamp`, as `cstamp_delta` reports it (centiseconds).
-    pub tstamp: u32,
+    /// `idev->tstamp`: jiffies of the last up/down (`cstamp_delta` reports it).
+    pub tstamp: u64,
     /// `nd_parms->reachable_time` in ms: random in [base/2, 3·base/2).
     pub reachable_time: u32,
     pub retrans_time: u32,
     pub token: [u8; 16],
     pub addr_gen_mode: u8,
+    /// `idev->addr_list`: the unicast addresses, global before link-local,
+    /// newest first within a scope (`ipv6_link_dev_addr`).
+    pub addr_list: Vec<Inet6Ifaddr>,
+    /// `idev->dead`: the device is unregistering.
+    pub dead: bool,
+    /// `cnf.stable_secret`, once initialized (`ipv6_gen_mode_random_init`).
+    pub stable_secret: Option<[u8; 16]>,
 }
 
 /// `ipv6_add_dev`.
@@ -141,65 +154,19 @@ fn ipv6_add_dev(dev: &NetDevice) {
     }
     // neigh_rand_reach_time(30000 ms)
     let reachable_time = net.globals.random_u32_below(30000) + 15000;
+    let tstamp = jiffies(&net.globals);
     *dev.ip6_ptr.lock() = Some(Inet6Dev {
         if_flags: 0,
         cnf,
-        tstamp: 0,
+        tstamp,
         reachable_time,
         retrans_time: 1000,
         token: [0; 16],
         addr_gen_mode: 0,
+        addr_list: Vec::new(),
+        dead: false,
+        stable_secret: None,
     });
-}
-
-/// `addrconf_notify`: the inet6_dev follows registration and MTU, and
-/// IF_READY follows the link being up with carrier.
-fn addrconf_notify(event: NetdevEvent, dev: &Arc<NetDevice>, _info: &NetdevNotifierInfo) -> Result<(), Errno> {
-    let (mtu, up, carrier) = {
-        let st = dev.st.lock();
-        (st.mtu, st.flags & IFF_UP != 0, st.carrier_ok())
-    };
-    let has = dev.ip6_ptr.lock().is_some();
-    match event {
-        NetdevEvent::Register if !has && mtu >= IPV6_MIN_MTU => ipv6_add_dev(dev),
-        NetdevEvent::Up | NetdevEvent::Change => {
-            if !has && mtu >= IPV6_MIN_MTU {
-                ipv6_add_dev(dev);
-            }
-            if up && carrier {
-                if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
-                    idev.if_flags |= IF_READY;
-                }
-            }
-        }
-        NetdevEvent::ChangeMtu => {
-            if mtu < IPV6_MIN_MTU {
-                // addrconf_ifdown(dev, dev != net->loopback_dev): the
-                // loopback keeps its inet6_dev, only not ready.
-                let loopback =
-                    dev.net().and_then(|n| n.loopback_dev.read().clone()).is_some_and(|lo| Arc::ptr_eq(&lo, dev));
-                if loopback {
-                    if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
-                        idev.if_flags &= !IF_READY;
-                    }
-                } else {
-                    *dev.ip6_ptr.lock() = None;
-                }
-            } else if !has {
-                ipv6_add_dev(dev);
-            } else if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
-                idev.cnf[DEVCONF_MTU6] = mtu;
-            }
-        }
-        NetdevEvent::Down => {
-            if let Some(idev) = dev.ip6_ptr.lock().as_mut() {
-                idev.if_flags &= !IF_READY;
-            }
-        }
-        NetdevEvent::Unregister => *dev.ip6_ptr.lock() = None,
-        _ => {}
-    }
-    Ok(())
 }
 
 /// `inet6_get_link_af_size` (`inet6_ifla6_size`).
@@ -225,7 +192,7 @@ fn inet6_fill_link_af(skb: &mut SkBuff, dev: &NetDevice, ext_filter_mask: u32) -
     skb.nla_put_u32(IFLA_INET6_FLAGS, idev.if_flags)?;
     let mut ci = [0u8; 16];
     ci[0..4].copy_from_slice(&IPV6_MAXPLEN.to_ne_bytes());
-    ci[4..8].copy_from_slice(&idev.tstamp.to_ne_bytes());
+    ci[4..8].copy_from_slice(&cstamp_delta(idev.tstamp).to_ne_bytes());
     ci[8..12].copy_from_slice(&idev.reachable_time.to_ne_bytes());
     ci[12..16].copy_from_slice(&idev.retrans_time.to_ne_bytes());
     skb.nla_put(IFLA_INET6_CACHEINFO, &ci)?;
@@ -277,9 +244,10 @@ pub fn inet6_validate_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut Ex
     }
     if let Some(a) = tb.get(IFLA_INET6_ADDR_GEN_MODE) {
         let mode = a.get_u8();
-        // check_addr_gen_mode, then check_stable_privacy: no stable_secret
-        // is ever initialized here.
-        if !check_addr_gen_mode(mode) || mode == IN6_ADDR_GEN_MODE_STABLE_PRIVACY {
+        // check_addr_gen_mode, then check_stable_privacy: a secret exists
+        // only once RANDOM made one (there is no sysctl to set it).
+        let has_secret = dev.ip6_ptr.lock().as_ref().is_some_and(|i| i.stable_secret.is_some());
+        if !check_addr_gen_mode(mode) || (mode == IN6_ADDR_GEN_MODE_STABLE_PRIVACY && !has_secret) {
             return Err(Errno::EINVAL);
         }
     }
@@ -287,9 +255,9 @@ pub fn inet6_validate_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut Ex
 }
 
 /// `inet6_set_iftoken`: only the interface identifier (the last 8 bytes)
-/// is kept. Linux then sends a router solicitation if the device is ready
-/// and announces the change on RTNLGRP_IPV6_IFINFO; neither is modelled
-/// (they come with the addresses issue).
+/// is kept; the change is announced on RTNLGRP_IPV6_IFINFO. Linux also
+/// sends a router solicitation if the device is ready (not modelled: no
+/// packets, IF_RS_SENT stays clear).
 fn inet6_set_iftoken(dev: &NetDevice, token: &[u8], extack: &mut ExtAck) -> Result<(), Errno> {
     let flags = dev.st.lock().flags;
     if flags & IFF_LOOPBACK != 0 {
@@ -317,6 +285,13 @@ fn inet6_set_iftoken(dev: &NetDevice, token: &[u8], extack: &mut ExtAck) -> Resu
         return Err(Errno::EINVAL);
     }
     idev.token[8..].copy_from_slice(&token[8..16]);
+    drop(guard);
+    // A router solicitation would go out now if the device is ready
+    // (IF_RS_SENT, the RS timer): no packets are modelled.
+    if let Some(net) = dev.net() {
+        inet6_ifinfo_notify(&net, nlwire::uapi::rtnetlink::RTM_NEWLINK, dev);
+        addrconf_verify_rtnl(&net);
+    }
     Ok(())
 }
 
@@ -342,8 +317,40 @@ pub fn inet6_set_link_af(dev: &NetDevice, nla: &Nla<&[u8]>, extack: &mut ExtAck)
 static INET6_AF_OPS: RtnlAfOps =
     RtnlAfOps { family: AF_INET6, fill_link_af: inet6_fill_link_af, get_link_af_size: inet6_get_link_af_size };
 
-/// `addrconf_init`.
+/// `addrconf_init`: the netdevice notifier, the AF_INET6 link ops and the
+/// PF_INET6 address handlers (`addrconf_rtnl_msg_handlers`).
 pub(crate) fn addrconf_init(globals: &Globals) {
     register_netdevice_notifier(globals, addrconf_notify);
     rtnl_af_register(globals, &INET6_AF_OPS);
+    let h = |msgtype, doit: Option<RtnlDoitFn>, dumpit: Option<RtnlDumpitFn>, flags| RtnlMsgHandler {
+        protocol: PF_INET6,
+        msgtype,
+        doit,
+        dumpit,
+        flags,
+    };
+    let r = rtnl_register_many(
+        globals,
+        &[
+            h(RTM_GETLINK, None, Some(inet6_dump_ifinfo), RTNL_FLAG_DUMP_UNLOCKED),
+            h(RTM_NEWADDR, Some(inet6_rtm_newaddr), None, RTNL_FLAG_DOIT_PERNET),
+            h(RTM_DELADDR, Some(inet6_rtm_deladdr), None, RTNL_FLAG_DOIT_PERNET),
+            h(
+                RTM_GETADDR,
+                Some(inet6_rtm_getaddr),
+                Some(inet6_dump_ifaddr),
+                RTNL_FLAG_DOIT_UNLOCKED | RTNL_FLAG_DUMP_UNLOCKED,
+            ),
+        ],
+    );
+    debug_assert!(r.is_ok());
 }
+
+mod autoconf;
+mod dad;
+mod ifaddr;
+mod netlink;
+use autoconf::*;
+pub use dad::*;
+pub use ifaddr::*;
+pub use netlink::*;
