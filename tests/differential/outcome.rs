@@ -92,7 +92,9 @@ impl Names {
 /// - The clock readings in IFA_CACHEINFO (`cstamp`, `tstamp`: uptime of
 ///   the machine), NDA_CACHEINFO (`confirmed`, `used`, `updated`: how long
 ///   ago, in real time) and RTA_CACHEINFO (`lastuse`, `used`, `clntref`
-///   of a cached dst). Lifetimes left and expiries print as they are.
+///   of a cached dst), and RTA_CACHEINFO's `expires` (clock_t left, which
+///   counts down in real time on Linux: only its sign prints). Address
+///   lifetimes left (whole seconds) print as they are.
 #[derive(Default)]
 pub struct Masks {
     /// MAC addresses the scenario spelled out: printed literally.
@@ -731,7 +733,11 @@ impl Dec<'_> {
             }
             Val::RtaCacheInfo if p.len() == 32 => format!(
                 "clntref=* lastuse=* expires={} error={} used=* id={} ts={} tsage={}",
-                u32_at(p, 8) as i32,
+                match (u32_at(p, 8) as i32).signum() {
+                    0 => "0",
+                    1 => "+",
+                    _ => "-",
+                },
                 u32_at(p, 12),
                 u32_at(p, 20),
                 u32_at(p, 24),

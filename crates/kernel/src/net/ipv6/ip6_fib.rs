@@ -533,7 +533,10 @@ pub(crate) fn fib6_add_rt2node(
 }
 
 /// `fib6_del` → `fib6_del_route`: unlinks `rt` (and from its siblings) and
-/// announces RTM_DELROUTE (flags 0) unless `skip_notify`.
+/// announces RTM_DELROUTE (flags 0) unless `skip_notify`. The route leaves
+/// the garbage collector's list first (`fib6_remove_gc_list` clears its
+/// expiry), so the RTM_DELROUTE of an expiring route reports no expiry —
+/// observed for explicit deletes and for a device going down.
 pub(crate) fn fib6_del(net: &Net, tables: &mut Fib6Tables, rt: &Arc<Fib6Info>, info: &NlInfo) -> Result<(), Errno> {
     let key = rt.key();
     let Some(table) = tables.fib6_get_table_mut(rt.fib6_table) else {
@@ -549,6 +552,7 @@ pub(crate) fn fib6_del(net: &Net, tables: &mut Fib6Tables, rt: &Arc<Fib6Info>, i
     {
         let mut st = rt.st.lock();
         st.in_tree = false;
+        st.expires = None;
     }
     unlink_sibling(rt);
     if node.is_empty() {

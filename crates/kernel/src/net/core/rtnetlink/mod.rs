@@ -294,9 +294,18 @@ fn rtnetlink_net_exit(net: &Arc<Net>) {
 }
 
 /// `rtnetlink_rcv`: the rtnl socket's `input`.
+///
+/// Work the requests queued to run at once (`queue_delayed_work(…, 0)`:
+/// the first DAD step of an address that needs none, `check_lifetime`
+/// after an address change) runs when the whole datagram has been handled
+/// and acked, as Linux's workqueue would run it just after: a timer due now
+/// on the virtual clock (docs/divergences.md, "Zero-delay work").
 pub fn rtnetlink_rcv(skb: &NetlinkRcvSkb<'_>) {
-    let _s = debug_span!("rtnetlink_rcv", portid = skb.cb.portid, len = skb.data.len()).entered();
-    netlink_rcv_skb(skb, &rtnetlink_rcv_msg);
+    {
+        let _s = debug_span!("rtnetlink_rcv", portid = skb.cb.portid, len = skb.data.len()).entered();
+        netlink_rcv_skb(skb, &rtnetlink_rcv_msg);
+    }
+    crate::time::run_due_timers(&skb.net().globals);
 }
 
 /// `rtnetlink_rcv_msg`: from one request message to its handler.

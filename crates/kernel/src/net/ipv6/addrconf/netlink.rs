@@ -233,7 +233,8 @@ pub fn inet6_rtm_newaddr(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtAc
         // addrconf_timeout_fixup / addrconf_finite_timeout (64-bit).
         if valid != INFINITY_LIFE_TIME {
             cfg.ifa_flags &= !IFA_F_PERMANENT;
-            expires = u64::from(valid) * HZ;
+            // In clock_t, as fib6_config's fc_expires is.
+            expires = crate::net::ipv6::route::jiffies_to_clock_t(u64::from(valid) * HZ);
             flags = RTF_EXPIRES;
         }
         if prefered != INFINITY_LIFE_TIME && prefered == 0 {

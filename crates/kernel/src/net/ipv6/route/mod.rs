@@ -458,11 +458,17 @@ pub(crate) fn ip6_route_add_ext(
 /// without notifications, then one RTM_NEWROUTE with all of them (flags
 /// CREATE, or REPLACE; APPEND added when asked: probe "multipath add",
 /// "multipath append", "multipath replace").
+///
+/// Like Linux, it rewrites the request's `nlmsg_flags` after the first
+/// nexthop (EXCL and REPLACE off, CREATE on): `nlh_flags_out` gets them, and
+/// the ack echoes them (observed: an ADD|EXCL multipath request is acked
+/// with flags 0x405).
 pub(crate) fn ip6_route_multipath_add(
     net: &Arc<Net>,
     cfg: &Fib6Config,
     extra: &Fib6ConfigExtra,
     extack: &mut ExtAck,
+    nlh_flags_out: &mut Option<u16>,
 ) -> Result<(), Errno> {
     fib6_config_validate(cfg, extra, extack)?;
     let nlf = cfg.fc_nlinfo.nlh_flags;
@@ -512,6 +518,7 @@ pub(crate) fn ip6_route_multipath_add(
         if let Some(fl) = info.nlh_flags.as_mut() {
             *fl &= !(NLM_F_EXCL | NLM_F_REPLACE);
             *fl |= NLM_F_CREATE;
+            *nlh_flags_out = Some(*fl);
         }
     }
     if let Some(first) = rt_notif.as_ref() {

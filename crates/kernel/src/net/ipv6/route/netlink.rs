@@ -508,7 +508,12 @@ pub fn inet6_rtm_newroute(skb: &NetlinkRcvSkb<'_>, msg: &[u8], extack: &mut ExtA
         cfg.fc_metric = IP6_RT_PRIO_USER;
     }
     if extra.mp.is_some() {
-        ip6_route_multipath_add(skb.net(), &cfg, &extra, extack)
+        let mut flags_now = None;
+        let r = ip6_route_multipath_add(skb.net(), &cfg, &extra, extack, &mut flags_now);
+        if let Some(f) = flags_now {
+            skb.nlmsg_flags_set(f);
+        }
+        r
     } else {
         ip6_route_add_ext(skb.net(), &cfg, &extra, extack)
     }

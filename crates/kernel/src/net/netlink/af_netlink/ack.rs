@@ -41,12 +41,20 @@ pub fn netlink_rcv_skb(skb: &NetlinkRcvSkb<'_>, cb: NetlinkRcvFn<'_>) {
         let msg = &rest[..len];
         let mut extack = ExtAck::default();
         let flags = nlh.nlmsg_flags();
+        skb.nlmsg_flags_now.set(None);
         let result = if flags & NLM_F_REQUEST == 0 || nlh.nlmsg_type() < NLMSG_MIN_TYPE {
             // Not for the kernel, or a control message: nothing to do.
             Ok(())
         } else {
             cb(skb, msg, &mut extack)
         };
+        // The ack echoes the header as the handler left it.
+        let rewritten: Option<Vec<u8>> = skb.nlmsg_flags_now.take().map(|f| {
+            let mut m = msg.to_vec();
+            m[6..8].copy_from_slice(&f.to_ne_bytes());
+            m
+        });
+        let msg = rewritten.as_deref().unwrap_or(msg);
         match result {
             Err(Errno::EINTR) => {}
             Err(e) => netlink_ack(skb, msg, e.to_wire(), &extack),

@@ -82,9 +82,18 @@ pub struct NetlinkRcvSkb<'a> {
     pub sk: &'a Arc<NetlinkSock>,
     /// `skb->sk`: the kernel socket that received it.
     pub ssk: &'a Arc<NetlinkSock>,
+    /// The request's `nlmsg_flags` as a handler rewrote them in place
+    /// (Linux handlers may write to the `nlh` they get, and `netlink_ack`
+    /// echoes the header as it then is): set by [`NetlinkRcvSkb::nlmsg_flags_set`].
+    pub nlmsg_flags_now: std::cell::Cell<Option<u16>>,
 }
 
 impl NetlinkRcvSkb<'_> {
+    /// `nlh->nlmsg_flags = flags` on the request being handled.
+    pub fn nlmsg_flags_set(&self, flags: u16) {
+        self.nlmsg_flags_now.set(Some(flags));
+    }
+
     /// `sock_net(skb->sk)`.
     pub fn net(&self) -> &Arc<Net> {
         &self.ssk.net

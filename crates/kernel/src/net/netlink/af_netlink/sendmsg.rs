@@ -139,7 +139,7 @@ fn netlink_unicast_kernel(
         return Err(Errno::ECONNREFUSED);
     };
     let _s = trace_span!("netlink_unicast_kernel", portid = cb.portid).entered();
-    let skb = NetlinkRcvSkb { data, cb, sk: ssk, ssk: sk };
+    let skb = NetlinkRcvSkb { data, cb, sk: ssk, ssk: sk, nlmsg_flags_now: Default::default() };
     input(&skb);
     Ok(data.len())
 }
@@ -216,7 +216,7 @@ pub fn netlink_unicast(ssk: &Arc<NetlinkSock>, mut skb: SkBuff, portid: u32) -> 
             return Err(Errno::ECONNREFUSED);
         };
         let data = skb.data().to_vec();
-        let rcv = NetlinkRcvSkb { data: &data, cb: skb.cb, sk: ssk, ssk: &sk };
+        let rcv = NetlinkRcvSkb { data: &data, cb: skb.cb, sk: ssk, ssk: &sk, nlmsg_flags_now: Default::default() };
         input(&rcv);
         return Ok(len);
     }
