@@ -118,3 +118,18 @@ fn sim_runs_print_the_same_bytes_and_the_seed_picks_the_macs() {
     assert_ne!(a.0, b.0, "another seed, other MAC addresses");
     assert_eq!(transcript::name_macs(&a.0), transcript::name_macs(&b.0));
 }
+
+#[test]
+fn sim_addr_script_prints_what_the_live_kernel_made_ip_print() {
+    held_to_recording("addr");
+}
+
+#[test]
+fn sim_route_script_prints_what_the_live_kernel_made_ip_print() {
+    held_to_recording("route");
+}
+
+#[test]
+fn sim_neigh_script_prints_what_the_live_kernel_made_ip_print() {
+    held_to_recording("neigh");
+}
