@@ -153,7 +153,7 @@ impl Model {
     fn apply(&mut self, m: &Msg) {
         let p = m.payload();
         match m.ty {
-            RTM_NEWLINK | RTM_DELLINK if p[0] != AF_UNSPEC as u8 => {} // a family's own link message
+            RTM_NEWLINK | RTM_DELLINK if p[0] != AF_UNSPEC => {} // a family's own link message
             RTM_NEWLINK => {
                 let (index, s) = link_summary(p);
                 self.links.insert(index, s);
@@ -167,7 +167,7 @@ impl Model {
                     // fib_disable_ip(dev, NETDEV_DOWN): fib_sync_down_dev +
                     // fib_flush, with no RTM_DELROUTE.
                     self.routes.retain(|k, (oif, scope, _)| {
-                        !(k.0 == AF_INET as u8 && *oif == index && *scope != RT_SCOPE_HOST)
+                        !(k.0 == AF_INET && *oif == index && *scope != RT_SCOPE_HOST)
                     });
                 }
             }
@@ -175,7 +175,7 @@ impl Model {
                 let index = i32_at(p, 4);
                 self.links.remove(&index);
                 // fib_disable_ip(dev, NETDEV_UNREGISTER): every IPv4 route through it.
-                self.routes.retain(|k, (oif, _, _)| !(k.0 == AF_INET as u8 && *oif == index));
+                self.routes.retain(|k, (oif, _, _)| !(k.0 == AF_INET && *oif == index));
             }
             RTM_NEWADDR => {
                 self.addrs.insert(addr_key(p), without(8, p, &[IFA_CACHEINFO]));
@@ -206,9 +206,9 @@ fn dumped(net: &NetRef) -> Model {
     let mut model = Model::default();
     for (ty, body) in [
         (RTM_GETLINK, ifinfomsg(0, 0, 0, 0)),
-        (RTM_GETADDR, vec![AF_UNSPEC as u8, 0, 0, 0, 0, 0, 0, 0]),
-        (RTM_GETROUTE, vec![AF_UNSPEC as u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-        (RTM_GETNEIGH, vec![AF_UNSPEC as u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        (RTM_GETADDR, vec![AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0]),
+        (RTM_GETROUTE, vec![AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        (RTM_GETNEIGH, vec![AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
     ] {
         s.send(&nlmsg(ty, DUMP, 1, &body), 0).expect("send");
         let msgs = drain_msgs(&s);
@@ -344,7 +344,7 @@ fn a_listener_that_applies_every_notification_ends_with_what_a_dump_returns() {
     }
     assert!(heard > 40, "the workload is announced ({heard} notifications)");
     let want = dumped(&net);
-    assert!(want.addrs.keys().any(|k| k.0 == AF_INET6 as u8), "the workload reached IPv6 addresses");
+    assert!(want.addrs.keys().any(|k| k.0 == AF_INET6), "the workload reached IPv6 addresses");
     assert!(want.routes.keys().any(|k| k.1 == 100), "and table 100");
     assert!(!want.neighs.is_empty(), "and neighbours");
     assert!(want.addrs.keys().any(|k| k.1 == 5), "w0's addresses stay while it is down");
