@@ -166,9 +166,8 @@ impl Model {
                 if u32_at(p, 8) & IFF_UP == 0 {
                     // fib_disable_ip(dev, NETDEV_DOWN): fib_sync_down_dev +
                     // fib_flush, with no RTM_DELROUTE.
-                    self.routes.retain(|k, (oif, scope, _)| {
-                        !(k.0 == AF_INET && *oif == index && *scope != RT_SCOPE_HOST)
-                    });
+                    self.routes
+                        .retain(|k, (oif, scope, _)| !(k.0 == AF_INET && *oif == index && *scope != RT_SCOPE_HOST));
                 }
             }
             RTM_DELLINK => {

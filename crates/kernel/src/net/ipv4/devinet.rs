@@ -860,7 +860,7 @@ pub fn inet_fill_ifaddr(skb: &mut SkBuff, ifa: &InIfaddr, args: &InetFillArgs) -
 /// acts alone), echoed to the requester when it asked (NLM_F_ECHO).
 fn rtmsg_ifa(event: u16, dev: &NetDevice, ifa: &InIfaddr, nlh: Option<&[u8]>, portid: u32) {
     let Some(net) = dev.net() else { return };
-    let _s = tracing::debug_span!("rtmsg_ifa", event, local = %ifa.ifa_local).entered();
+    let _s = tracing::debug_span!("rtmsg_ifa", ty = event, local = %ifa.ifa_local).entered();
     let hdr = nlh.map(NlMsgHdr::new_unchecked);
     let args = InetFillArgs {
         portid,

@@ -485,7 +485,8 @@ pub fn inet_dump_fib(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize
 /// are ignored, as in Linux.
 #[allow(clippy::too_many_arguments)]
 pub fn fib_magic(net: &Net, st: &mut FibState, cmd: u16, ty: u8, dst: u32, dst_len: u8, prim: &InIfaddr, prio: u32) {
-    let _s = debug_span!("fib_magic", cmd, ty, dst, dst_len).entered();
+    let _s = debug_span!("fib_magic", ty = cmd, rtn = super::fib_semantics::rtn_name(ty), dst = %std::net::Ipv4Addr::from(dst), dst_len)
+        .entered();
     let tb_id = if ty == RTN_UNICAST { RT_TABLE_MAIN } else { RT_TABLE_LOCAL };
     let tb = st.fib_new_table(tb_id);
     let cfg = FibConfig {

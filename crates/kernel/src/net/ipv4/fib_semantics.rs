@@ -469,7 +469,7 @@ fn fib_valid_prefsrc(st: &FibState, cfg: &FibConfig, prefsrc: u32) -> bool {
 /// `fib_create_info`: a `fib_info` from a request, checked in the kernel's
 /// order (the first failing check gives the errno and message).
 pub fn fib_create_info(net: &Net, st: &FibState, cfg: &FibConfig, extack: &mut ExtAck) -> Result<FibInfo, Errno> {
-    let _s = debug_span!("fib_create_info", ty = cfg.ty, scope = cfg.scope).entered();
+    let _s = debug_span!("fib_create_info", rtn = rtn_name(cfg.ty), scope = cfg.scope).entered();
     if cfg.ty > RTN_MAX {
         return Err(Errno::EINVAL);
     }
@@ -794,7 +794,8 @@ pub fn fib_dump_info(
 /// `rtmsg_fib`: RTM_NEWROUTE / RTM_DELROUTE to RTNLGRP_IPV4_ROUTE, with
 /// the requester's port id and seq (echoed with NLM_F_ECHO).
 pub fn rtmsg_fib(net: &Net, event: u16, fri: &FibRtInfo<'_>, info: &NlInfo, nlm_flags: u16) {
-    let _s = debug_span!("rtmsg_fib", event, dst = fri.dst, dst_len = fri.dst_len, tb = fri.tb_id).entered();
+    let _s = debug_span!("rtmsg_fib", ty = event, dst = %std::net::Ipv4Addr::from(fri.dst), dst_len = fri.dst_len, tb = fri.tb_id)
+        .entered();
     let seq = info.nlh.map_or(0, |(s, _)| s);
     let mut skb = nlmsg_new(fib_nlmsg_size(fri.fi));
     if fib_dump_info(&mut skb, info.portid, seq, event, fri, nlm_flags).is_err() {
@@ -897,4 +898,23 @@ pub fn fib_sync_down_addr(st: &mut FibState, local: u32) -> usize {
         }
     });
     ret
+}
+
+/// A route type's name as iproute2 prints it (`rtnl_rtntype_n2a`), for traces.
+pub fn rtn_name(ty: u8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "none",
+        "unicast",
+        "local",
+        "broadcast",
+        "anycast",
+        "multicast",
+        "blackhole",
+        "unreachable",
+        "prohibit",
+        "throw",
+        "nat",
+        "xresolve",
+    ];
+    NAMES.get(ty as usize).copied().unwrap_or("?")
 }

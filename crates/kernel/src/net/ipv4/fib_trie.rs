@@ -215,7 +215,8 @@ pub fn fib_table_insert(
     cfg: &FibConfig,
     extack: &mut ExtAck,
 ) -> Result<(), Errno> {
-    let _s = debug_span!("fib_table_insert", tb = tb_id, dst = cfg.dst, plen = cfg.dst_len).entered();
+    let _s = debug_span!("fib_table_insert", tb = tb_id, dst = %std::net::Ipv4Addr::from(cfg.dst), plen = cfg.dst_len)
+        .entered();
     let key = cfg.dst;
     let plen = cfg.dst_len;
     fib_valid_key_len(key, plen, extack)?;
@@ -302,7 +303,8 @@ pub fn fib_table_delete(
     cfg: &FibConfig,
     extack: &mut ExtAck,
 ) -> Result<(), Errno> {
-    let _s = debug_span!("fib_table_delete", tb = tb_id, dst = cfg.dst, plen = cfg.dst_len).entered();
+    let _s = debug_span!("fib_table_delete", tb = tb_id, dst = %std::net::Ipv4Addr::from(cfg.dst), plen = cfg.dst_len)
+        .entered();
     let key = cfg.dst;
     let plen = cfg.dst_len;
     fib_valid_key_len(key, plen, extack)?;

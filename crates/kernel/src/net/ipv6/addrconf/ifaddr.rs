@@ -434,7 +434,7 @@ pub(super) fn inet6_fill_ifaddr(
 /// `inet6_ifa_notify`: RTM_NEWADDR/DELADDR to RTNLGRP_IPV6_IFADDR, always
 /// with pid 0 and seq 0 (unlike IPv4's `rtmsg_ifa`; probes/p_addr6.py).
 pub(super) fn inet6_ifa_notify(net: &Arc<Net>, event: u16, ifa: &Inet6Ifaddr, ifindex: i32) {
-    let _s = debug_span!("inet6_ifa_notify", event, addr = %ifa.addr).entered();
+    let _s = debug_span!("inet6_ifa_notify", ty = event, addr = %ifa.addr).entered();
     let mut skb = nlmsg_new(inet6_ifaddr_msgsize());
     let args = Inet6FillArgs { portid: 0, seq: 0, event, flags: 0, netnsid: -1 };
     if inet6_fill_ifaddr(&mut skb, ifa, ifindex, &args, jiffies(&net.globals)).is_ok() {
@@ -446,7 +446,7 @@ pub(super) fn inet6_ifa_notify(net: &Arc<Net>, event: u16, ifa: &Inet6Ifaddr, if
 /// (RTM_NEWADDR) or out (RTM_DELADDR). `event` 0 announces a NEWADDR
 /// without touching routes. `ifp` is updated with the route's state.
 pub(super) fn __ipv6_ifa_notify(net: &Arc<Net>, dev: &Arc<NetDevice>, event: u16, ifp: &mut Inet6Ifaddr) {
-    let _s = debug_span!("__ipv6_ifa_notify", event, addr = %ifp.addr).entered();
+    let _s = debug_span!("__ipv6_ifa_notify", ty = event, addr = %ifp.addr).entered();
     inet6_ifa_notify(net, if event == 0 { RTM_NEWADDR } else { event }, ifp, dev.ifindex());
     match event {
         RTM_NEWADDR => {

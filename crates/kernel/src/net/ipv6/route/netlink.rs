@@ -490,7 +490,7 @@ pub(crate) fn inet6_rt_notify(
     info: &NlInfo,
     nlm_flags: u16,
 ) {
-    let _s = debug_span!("inet6_rt_notify", event, nlm_flags).entered();
+    let _s = debug_span!("inet6_rt_notify", ty = event, nlm_flags).entered();
     let seq = if info.nlh_flags.is_some() { info.seq } else { 0 };
     let mut skb = nlmsg_new(rt6_nlmsg_size(sibs.len()));
     let now = jiffies(&net.globals);
