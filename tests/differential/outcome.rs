@@ -996,22 +996,31 @@ pub fn foreign_uevent(o: &Outcome) -> bool {
     uevent_fields(data).is_some_and(|f| !f.iter().any(|x| *x == "SUBSYSTEM=net" || *x == "SUBSYSTEM=queues"))
 }
 
-/// A notification about an IPv6 multicast neighbour entry (NDA_DST in
-/// ff00::/8). Linux makes those NOARP entries when it sends its own DAD,
-/// MLD and router-solicitation packets, and flushes them (RTM_DELNEIGH)
-/// when the device goes down; the simulator sends no packets, so it has
-/// none (docs/divergences.md). Both transcripts leave such datagrams out of
-/// a drain; dumps of scenarios ask for IPv4 neighbours only.
+/// A notification about a multicast neighbour entry (NDA_DST in ff00::/8
+/// or 224.0.0.0/4) or a bridge's forwarding-database entry (AF_BRIDGE).
+/// Linux makes the first, NOARP, when it sends its own DAD, MLD, IGMP and
+/// router-solicitation packets, and flushes them (RTM_DELNEIGH) when the
+/// device goes down; the simulator sends no packets, so it has none; it has
+/// no FDB either (docs/divergences.md). Both transcripts leave such
+/// datagrams out of a drain; dumps of scenarios ask for IPv4 neighbours
+/// only.
 pub fn multicast_neighbour(o: &Outcome) -> bool {
     let Outcome::Datagram { data, .. } = o else { return false };
     if data.len() < 28 || !matches!(u16_at(data, 4), 28 | 29) || u32_at(data, 0) as usize != data.len() {
         return false;
     }
     let p = &data[16..];
-    p[0] == 10
-        && attrs(&p[12..], false).is_some_and(|(list, _)| {
-            list.iter().any(|a| a.ty & 0x3fff == 1 && a.payload.len() == 16 && a.payload[0] == 0xff)
+    // A bridge's forwarding-database entry (AF_BRIDGE): no FDB is modelled.
+    if p[0] == 7 {
+        return true;
+    }
+    attrs(&p[12..], false).is_some_and(|(list, _)| {
+        list.iter().any(|a| {
+            a.ty & 0x3fff == 1
+                && ((p[0] == 10 && a.payload.len() == 16 && a.payload[0] == 0xff)
+                    || (p[0] == 2 && a.payload.len() == 4 && a.payload[0] >> 4 == 0xe))
         })
+    })
 }
 
 /// Rendered messages of a neighbour dump's datagram, in sorted order:

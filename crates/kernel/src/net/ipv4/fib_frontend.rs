@@ -444,7 +444,7 @@ pub fn inet_dump_fib(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize
             cb.extack.set_msg("ipv4: FIB table does not exist");
             return Err(Errno::ENOENT);
         }
-        return fib_table_dump(&st, filter.table_id, skb, cb, &filter).map(|_| skb.len());
+        return fib_table_dump(&st, filter.table_id, skb, cb, &filter).map(|_| 0);
     }
     let s_h = cb.args[0] as usize;
     let mut s_e = cb.args[1] as usize;
@@ -475,7 +475,11 @@ pub fn inet_dump_fib(skb: &mut SkBuff, cb: &mut NetlinkCallback) -> Result<usize
     }
     cb.args[1] = e as i64;
     cb.args[0] = h as i64;
-    err.map(|_| skb.len())
+    // 0 when done, as 6.18's inet_dump_fib returns: under rtnl_dump_all
+    // (an AF_UNSPEC dump) the IPv6 routes then follow in the same chunk
+    // (observed); a direct dump gets its NLMSG_DONE apart from rtnl_dumpit
+    // (RTNL_FLAG_DUMP_SPLIT_NLM_DONE).
+    err.map(|_| 0)
 }
 
 /// `fib_magic`: a kernel-made route for an address (protocol kernel,
