@@ -1303,13 +1303,14 @@ fn neigh_flush_dev(net: &Net, tbl: usize, dev: &NetDevice, skip_perm: bool) {
     flush_notifies(net, pending);
 }
 
-/// `pneigh_ifdown`: proxy entries of the device (all of them for a NULL
-/// device are not asked for here), permanent ones kept if `skip_perm`.
+/// `pneigh_ifdown`: the device's proxy entries go (permanent ones kept if
+/// `skip_perm`); entries without a device stay — Linux's `!dev ||
+/// n->dev == dev` only removes those when called without a device.
 fn pneigh_ifdown(net: &Net, tbl: usize, dev: &NetDevice, skip_perm: bool) {
     let Some(nn) = neigh_net(net) else { return };
     let mut inner = nn.inner.lock();
     for bucket in inner.tbls[tbl].phash.iter_mut() {
-        bucket.retain(|p| (skip_perm && p.permanent) || p.dev.as_ref().is_some_and(|d| d.ifindex() != dev.ifindex()));
+        bucket.retain(|p| (skip_perm && p.permanent) || p.dev.as_ref().is_none_or(|d| d.ifindex() != dev.ifindex()));
     }
 }
 

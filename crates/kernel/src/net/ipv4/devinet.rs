@@ -222,6 +222,10 @@ fn inetdev_destroy(dev: &Arc<NetDevice>) {
         let first = dev.ip_ptr.lock().as_ref().and_then(|d| d.ifa_list.first().cloned());
         let Some(ifa) = first else { break };
         __inet_del_ifa(dev, &ifa, None, 0);
+        // A device whose namespace is gone deletes nothing: do not spin.
+        if dev.ip_ptr.lock().as_ref().and_then(|d| d.ifa_list.first()) == Some(&ifa) {
+            break;
+        }
     }
     *dev.ip_ptr.lock() = None;
 }
@@ -329,6 +333,11 @@ fn inet_rtm_to_ifa(
     };
     if dev.ip_ptr.lock().is_none() {
         return Err(Errno::ENOBUFS);
+    }
+    // Labels are names: bytes that are not UTF-8 are refused, as for
+    // interface names (docs/divergences.md, "Names and concurrency").
+    if tb.get(IFA_LABEL).is_some_and(|l| std::str::from_utf8(l.get_str()).is_err()) {
+        return Err(Errno::EINVAL);
     }
     let local = tb.get(IFA_LOCAL).map(|a| nla_get_in_addr(&a)).unwrap_or(Ipv4Addr::UNSPECIFIED);
     let address = tb.get(IFA_ADDRESS).map_or(local, |a| nla_get_in_addr(&a));
@@ -1027,7 +1036,8 @@ fn inetdev_changename(dev: &Arc<NetDevice>) {
             if dot.len() + name.len() < IFNAMSIZ {
                 label.push_str(&dot);
             } else {
-                let keep = (IFNAMSIZ - dot.len() - 1).min(label.len());
+                // A label read with lossy UTF-8 may be longer than IFNAMSIZ.
+                let keep = IFNAMSIZ.saturating_sub(dot.len() + 1).min(label.len());
                 let mut cut = keep;
                 while !label.is_char_boundary(cut) {
                     cut -= 1;

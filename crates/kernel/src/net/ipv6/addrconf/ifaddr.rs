@@ -692,6 +692,8 @@ pub(super) fn ipv6_del_addr(net: &Arc<Net>, dev: &Arc<NetDevice>, id: u64) {
     if action != CleanupPrefixRt::Nop {
         cleanup_prefix_route(net, dev, &ifp, action == CleanupPrefixRt::Del, false);
     }
+    // Routes that named it as their preferred source forget it.
+    crate::net::ipv6::route::rt6_remove_prefsrc(net, &ifp.addr);
 }
 
 /// `inet6_addr_del`: by device, address and prefix length. (`ifa_flags`

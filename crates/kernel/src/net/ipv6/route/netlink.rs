@@ -219,8 +219,10 @@ pub(crate) fn rtm_to_fib6_config(
         if d.payload().len() < plen {
             return Err(Errno::EINVAL);
         }
+        // A dst_len above 128 (refused by fib6_config_validate later) would
+        // copy past the address: at most 16 bytes are taken.
         let mut o = [0u8; 16];
-        o[..plen].copy_from_slice(&d.payload()[..plen]);
+        o[..plen.min(16)].copy_from_slice(&d.payload()[..plen.min(16)]);
         cfg.fc_dst = Ipv6Addr::from(o);
     }
     if let Some(s) = tb.get(RTA_SRC) {
