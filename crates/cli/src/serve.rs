@@ -209,7 +209,13 @@ impl Server {
         let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
         // SAFETY: cred is a ucred of len bytes.
         let r = unsafe {
-            libc::getsockopt(conn, libc::SOL_SOCKET, libc::SO_PEERCRED, &mut cred as *mut _ as *mut libc::c_void, &mut len)
+            libc::getsockopt(
+                conn,
+                libc::SOL_SOCKET,
+                libc::SO_PEERCRED,
+                &mut cred as *mut _ as *mut libc::c_void,
+                &mut len,
+            )
         };
         if r == 0 {
             cred.pid as u32
@@ -456,7 +462,9 @@ impl Entry {
                 // The program writes nothing after opening: this is the hang-up.
                 let mut b = [0u8; 64];
                 // SAFETY: b is 64 bytes.
-                let n = unsafe { libc::recv(self.conn.as_raw_fd(), b.as_mut_ptr() as *mut libc::c_void, 64, libc::MSG_DONTWAIT) };
+                let n = unsafe {
+                    libc::recv(self.conn.as_raw_fd(), b.as_mut_ptr() as *mut libc::c_void, 64, libc::MSG_DONTWAIT)
+                };
                 if n == 0 || (n < 0 && errno() != libc::EAGAIN) || fds[0].revents & libc::POLLHUP != 0 {
                     if let Ok(mut p) = self.pump.lock() {
                         p.gone = true;

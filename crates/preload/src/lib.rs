@@ -496,13 +496,7 @@ fn is_timeout(level: c_int, name: c_int) -> bool {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn setsockopt(
-    fd: c_int,
-    level: c_int,
-    name: c_int,
-    val: *const c_void,
-    len: socklen_t,
-) -> c_int {
+pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *const c_void, len: socklen_t) -> c_int {
     let Some(s) = sim(fd) else { return real!(setsockopt: SetsockoptFn)(fd, level, name, val, len) };
     if (len as i32) < 0 {
         return fail(libc::EINVAL);
@@ -699,13 +693,17 @@ unsafe fn sim_recvmsg(fd: c_int, s: &Sim, msg: *mut msghdr, flags: c_int) -> ssi
     if m.msg_iovlen > 0 && m.msg_iov.is_null() {
         return fail(libc::EFAULT);
     }
-    let user: &[iovec] =
-        if m.msg_iovlen == 0 { &[] } else { std::slice::from_raw_parts(m.msg_iov, m.msg_iovlen as usize) };
+    let user: &[iovec] = if m.msg_iovlen == 0 { &[] } else { std::slice::from_raw_parts(m.msg_iov, m.msg_iovlen) };
     let total: usize = user.iter().map(|v| v.iov_len).sum();
     // netlink_recvmsg notes the largest buffer offered: dump chunks grow to it.
     if total > s.noted.load(Ordering::Acquire) {
         s.noted.store(total, Ordering::Release);
-        let req = proto::Request { op: proto::OP_RECVBUF, token: s.token, a: total.min(i32::MAX as usize) as i32, ..Default::default() };
+        let req = proto::Request {
+            op: proto::OP_RECVBUF,
+            token: s.token,
+            a: total.min(i32::MAX as usize) as i32,
+            ..Default::default()
+        };
         let _ = call(req, &[]);
     }
     let mut hdr = [0u8; proto::Frame::LEN];

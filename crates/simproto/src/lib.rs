@@ -105,16 +105,8 @@ impl Frame {
 
     pub fn encode(&self) -> [u8; Self::LEN] {
         let mut b = [0u8; Self::LEN];
-        let w = [
-            self.kind,
-            self.err as u32,
-            self.pid,
-            self.groups,
-            self.flags,
-            self.group,
-            self.nsid as u32,
-            self.token,
-        ];
+        let w =
+            [self.kind, self.err as u32, self.pid, self.groups, self.flags, self.group, self.nsid as u32, self.token];
         for (i, x) in w.iter().enumerate() {
             b[i * 4..i * 4 + 4].copy_from_slice(&x.to_ne_bytes());
         }
@@ -193,7 +185,8 @@ impl Request {
         if b.len() < Self::LEN {
             return None;
         }
-        let r = Request { op: word(b, 0), token: word(b, 4), a: word(b, 8) as i32, b: word(b, 12) as i32, c: word(b, 16) };
+        let r =
+            Request { op: word(b, 0), token: word(b, 4), a: word(b, 8) as i32, b: word(b, 12) as i32, c: word(b, 16) };
         Some((r, &b[Self::LEN..]))
     }
 }
