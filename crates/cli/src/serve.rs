@@ -54,6 +54,8 @@ struct Pump {
     pending: Option<Vec<u8>>,
     /// The program hung up: nothing more is sent.
     gone: bool,
+    /// The connection's buffer was grown for the pending frame.
+    grown: bool,
 }
 
 /// The server: the simulated machine and its open sockets by token.
@@ -89,6 +91,17 @@ fn send_parts(fd: RawFd, parts: &[&[u8]], flags: i32) -> Result<usize, Errno> {
         Err(Errno(errno()))
     } else {
         Ok(n as usize)
+    }
+}
+
+/// `SO_SNDBUF` of a socket connection (the kernel doubles it).
+const CONN_SNDBUF: usize = 32 * 1024;
+
+fn set_sndbuf(fd: RawFd, bytes: usize) {
+    let v = bytes.min(i32::MAX as usize) as libc::c_int;
+    // SAFETY: an int option.
+    unsafe {
+        libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_SNDBUF, &v as *const _ as *const libc::c_void, 4);
     }
 }
 
@@ -246,18 +259,10 @@ impl Server {
                 return;
             }
         };
-        // Room for a few dumps' chunks in flight (the kernel caps it at wmem_max).
-        let big: libc::c_int = 4 << 20;
-        // SAFETY: an int option.
-        unsafe {
-            libc::setsockopt(
-                conn.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_SNDBUF,
-                &big as *const _ as *const libc::c_void,
-                4,
-            );
-        }
+        // Little in flight (64 KiB, a dump chunk and some): the backlog of
+        // a program that does not read stays in the simulated socket's
+        // queue, where Linux's receive-buffer accounting applies to it.
+        set_sndbuf(conn.as_raw_fd(), CONN_SNDBUF);
         let token = self.next_token.fetch_add(1, Ordering::Relaxed);
         let entry = Arc::new(Entry { sock, conn, wake, pump: Mutex::new(Pump::default()) });
         // sk_data_ready: only signal (it runs with kernel locks held).
@@ -301,6 +306,14 @@ impl Server {
             if send_parts(conn.as_raw_fd(), &[&reply.encode()], 0).is_err() {
                 return;
             }
+        }
+    }
+
+    /// Pumps every socket (a sendmsg may have notified any of them).
+    fn pump_all(&self) {
+        let all: Vec<Arc<Entry>> = self.sockets.lock().map(|m| m.values().cloned().collect()).unwrap_or_default();
+        for e in all {
+            e.pump();
         }
     }
 
@@ -359,9 +372,18 @@ impl Server {
                     let (name, data) = if req.b != 0 { payload.split_at(namelen) } else { (&[][..], payload) };
                     let addr = (req.b != 0 && namelen > 0).then_some(name);
                     let r = s.sendto_raw(data, req.a as u32, addr);
-                    // The answers are readable when sendmsg returns.
+                    // The answers are readable when sendmsg returns, and so
+                    // are the notifications it caused, as on Linux, where
+                    // they are queued on the listeners in the sender's
+                    // context: a listener's queue then fills only while its
+                    // program does not read, never because a pump lagged.
                     e.pump();
+                    self.pump_all();
                     r.map(|n| (n as i64, Vec::new()))
+                }
+                proto::OP_FLUSH => {
+                    e.pump();
+                    Ok((0, Vec::new()))
                 }
                 proto::OP_RECVBUF => {
                     s.note_recv_buffer(req.a.max(0) as usize);
@@ -387,11 +409,29 @@ impl Entry {
                 return;
             }
             if let Some(frame) = p.pending.take() {
+                let size = frame.len();
                 match send_parts(self.conn.as_raw_fd(), &[&frame], libc::MSG_DONTWAIT) {
-                    Ok(_) => {}
+                    Ok(_) => {
+                        if p.grown && size + 4096 > CONN_SNDBUF {
+                            set_sndbuf(self.conn.as_raw_fd(), CONN_SNDBUF);
+                            p.grown = false;
+                        }
+                    }
                     Err(Errno(libc::EAGAIN)) => {
                         p.pending = Some(frame);
                         return;
+                    }
+                    Err(Errno(libc::EMSGSIZE)) if !p.grown => {
+                        // A datagram bigger than the connection's buffer
+                        // (a large unicast from another program): make room.
+                        set_sndbuf(self.conn.as_raw_fd(), frame.len() + 4096);
+                        p.grown = true;
+                        p.pending = Some(frame);
+                        continue;
+                    }
+                    Err(Errno(libc::EMSGSIZE)) => {
+                        tracing::warn!("rtnlsim serve: a {}-byte datagram cannot be passed on", frame.len());
+                        p.grown = false;
                     }
                     Err(_) => {
                         p.gone = true;

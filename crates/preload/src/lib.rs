@@ -715,7 +715,18 @@ unsafe fn sim_recvmsg(fd: c_int, s: &Sim, msg: *mut msghdr, flags: c_int) -> ssi
     rm.msg_iovlen = iov.len() as _;
     let pass = flags & (libc::MSG_PEEK | libc::MSG_TRUNC | libc::MSG_DONTWAIT | libc::MSG_WAITALL);
     let recvmsg = real!(recvmsg: RecvmsgFn);
-    let n = recvmsg(fd, &mut rm, pass);
+    let mut n = recvmsg(fd, &mut rm, pass);
+    if n < 0 && errno() == libc::EAGAIN {
+        // Nothing here yet: the server may still hold datagrams it could
+        // not pass on while the connection was full. Have them passed on,
+        // and look once more.
+        let req = proto::Request { op: proto::OP_FLUSH, token: s.token, ..Default::default() };
+        if call(req, &[]).is_ok() {
+            n = recvmsg(fd, &mut rm, pass);
+        } else {
+            set_errno(libc::EAGAIN);
+        }
+    }
     if n <= 0 {
         // An error of the descriptor's own (EAGAIN, EINTR), or the
         // server's hang-up: end of file, as a dead netlink peer would give.

@@ -149,6 +149,11 @@ pub const OP_SENDMSG: u32 = 7;
 /// The program offered a receive buffer of `a` bytes (recvmsg records the
 /// largest, and dump chunks grow to it).
 pub const OP_RECVBUF: u32 = 8;
+/// A receive found the connection empty: pump what the socket has queued
+/// (the pump may be waiting for room the program has just made) before
+/// answering, so that a non-blocking read does not see EAGAIN while data is
+/// still on its way.
+pub const OP_FLUSH: u32 = 12;
 /// if_nametoindex(3): payload "NETNS\0NAME"; `ret` the index or −ENODEV.
 pub const OP_NAMETOINDEX: u32 = 9;
 /// if_indextoname(3): `a` the index, payload the namespace; reply payload the name.

@@ -177,6 +177,33 @@ out("SO_RCVTIMEO", err(lambda: b.recv(100)))
 out("write+read", err(lambda: os.write(b.fileno(), msg(RTM_GETLINK, NLM_F_REQUEST, 9, ifinfo(1)))),
     [(t, seq) for t, f, seq, p_, p in parse(os.read(b.fileno(), 32768))])
 
+# Overrun: a listener that does not read loses notifications, and is told so
+# once (ENOBUFS), then reads on.
+l1.close()
+l2.close()
+o = socket.socket(AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+o.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+o.bind((0, 1))
+b0 = socket.if_nametoindex("b0")
+for i in range(3000):
+    mtu = struct.pack("=HHI", 8, 4, 1000 + i % 2)  # IFLA_MTU
+    s.send(msg(RTM_NEWLINK + 3, NLM_F_REQUEST, 100 + i, ifinfo(b0) + mtu))  # RTM_SETLINK, no ack
+events = []
+while True:
+    r = err(lambda: o.recv(32768, socket.MSG_DONTWAIT))
+    if r == "EAGAIN":
+        break
+    kind = r if isinstance(r, str) else "data"
+    if not events or events[-1][0] != kind:
+        events.append([kind, 0])
+    events[-1][1] += 1
+kinds = [k for k, n in events]
+out("overrun: ENOBUFS once", kinds.count("ENOBUFS") == 1, "data after it", kinds[-1] == "data")
+o.close()
+
+l1 = socket.socket(AF_NETLINK, socket.SOCK_DGRAM, NETLINK_ROUTE)
+l1.bind((0, 1))
 ip("link", "del", "b0")
+readable(l1)
 data = l1.recv(32768)
 out("deleted", [(t, ifname(p)) for t, f, seq, p_, p in parse(data)])
