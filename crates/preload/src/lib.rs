@@ -28,7 +28,9 @@
 //!   descriptor closed behind our back) is never taken for a netlink socket;
 //! - `if_nametoindex`, `if_indextoname` and `if_nameindex` answer from the
 //!   simulated kernel (glibc 2.36 does them with `ioctl(SIOCGIFINDEX)`
-//!   and an internal netlink socket, neither of which an interposer sees).
+//!   and an internal netlink socket, neither of which an interposer sees),
+//!   and so do the program's own `ioctl(SIOCGIFINDEX)` and
+//!   `ioctl(SIOCGIFNAME)`.
 //!
 //! `RTNLSIM_NETNS` names the namespace (one the server's `ip netns` knows)
 //! new sockets are made in; unset, the initial one. Without a server (or
@@ -983,6 +985,57 @@ pub unsafe extern "C" fn if_indextoname(index: c_uint, buf: *mut c_char) -> *mut
         Err(e) => {
             set_errno(e);
             std::ptr::null_mut()
+        }
+    }
+}
+
+const SIOCGIFNAME: c_ulong = 0x8910;
+const SIOCGIFINDEX: c_ulong = 0x8933;
+
+/// `ioctl(SIOCGIFINDEX)` and `ioctl(SIOCGIFNAME)`, on any socket, answer from
+/// the simulated namespace (a program asking the real kernel would see the
+/// machine's interfaces); every other request is libc's.
+// ioctl is variadic; its third argument is a pointer here, passed in the
+// same register as a fixed one.
+#[no_mangle]
+pub unsafe extern "C" fn ioctl(fd: c_int, req: c_ulong, arg: *mut c_void) -> c_int {
+    type F = unsafe extern "C" fn(c_int, c_ulong, ...) -> c_int;
+    if !(req == SIOCGIFINDEX || req == SIOCGIFNAME) || !active() {
+        return real!(ioctl: F)(fd, req, arg);
+    }
+    if arg.is_null() {
+        return fail(libc::EFAULT);
+    }
+    let ifr = arg as *mut libc::ifreq;
+    let ns = netns();
+    if req == SIOCGIFINDEX {
+        let name = &(*ifr).ifr_name;
+        let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+        let bytes: Vec<u8> = name[..len].iter().map(|&c| c as u8).collect();
+        let r =
+            call(proto::Request { op: proto::OP_NAMETOINDEX, ..Default::default() }, &[ns.as_bytes(), &[0], &bytes]);
+        match r {
+            Ok((i, _)) => {
+                (*ifr).ifr_ifru.ifru_ifindex = i as c_int;
+                0
+            }
+            Err(e) => fail(e),
+        }
+    } else {
+        let index = (*ifr).ifr_ifru.ifru_ifindex;
+        let r = call(proto::Request { op: proto::OP_INDEXTONAME, a: index, ..Default::default() }, &[ns.as_bytes()]);
+        match r {
+            Ok((_, name)) if name.len() < libc::IFNAMSIZ => {
+                let dst = &mut (*ifr).ifr_name;
+                dst.fill(0);
+                for (d, s) in dst.iter_mut().zip(&name) {
+                    *d = *s as c_char;
+                }
+                0
+            }
+            Ok(_) => fail(libc::ENODEV),
+            Err(libc::ENXIO) => fail(libc::ENODEV),
+            Err(e) => fail(e),
         }
     }
 }

@@ -151,6 +151,12 @@ out("if_nametoindex", socket.if_nametoindex("b0"), socket.if_nametoindex("lo"))
 out("if_indextoname", socket.if_indextoname(2))
 out("if_nameindex", socket.if_nameindex())
 out("unknown name", err(lambda: socket.if_nametoindex("nosuch")))
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+    SIOCGIFNAME, SIOCGIFINDEX = 0x8910, 0x8933
+    out("SIOCGIFINDEX", struct.unpack_from("=i", fcntl.ioctl(u, SIOCGIFINDEX, struct.pack("=16si20x", b"b0", 0)), 16))
+    out("SIOCGIFNAME", fcntl.ioctl(u, SIOCGIFNAME, struct.pack("=16si20x", b"", 2))[:16].rstrip(b"\0"))
+    out("SIOCGIFINDEX unknown", err(lambda: fcntl.ioctl(u, SIOCGIFINDEX, struct.pack("=16si20x", b"nosuch", 0))))
+    out("SIOCGIFNAME unknown", err(lambda: fcntl.ioctl(u, SIOCGIFNAME, struct.pack("=16si20x", b"", 99))))
 
 # dup: the same socket under another descriptor.
 d = socket.socket(fileno=os.dup(s.fileno()))
