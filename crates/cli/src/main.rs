@@ -66,6 +66,10 @@ enum Command {
         /// Run this script of `ip` lines first (as `rtnlsim run` does), `-` for standard input.
         #[arg(long)]
         script: Option<String>,
+        /// Let the simulated kernel's virtual clock follow the wall clock (timers run);
+        /// by default it stands still, and every run is the same.
+        #[arg(long)]
+        wall_clock: bool,
     },
 }
 
@@ -123,7 +127,7 @@ fn main() -> ExitCode {
                 run_script(&host, &script, &opts, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
             ExitCode::from(status as u8)
         }
-        Command::Serve { socket, seed, script } => {
+        Command::Serve { socket, seed, script, wall_clock } => {
             let script = match script.map(|f| read_script(&f).map(|t| (f, t))).transpose() {
                 Ok(s) => s,
                 Err(code) => return code,
@@ -133,7 +137,7 @@ fn main() -> ExitCode {
                 config.seed = s;
             }
             let host = SimHost::new(Kernel::new(config));
-            ExitCode::from(rtnlsim_cli::serve::serve(host, &socket, script) as u8)
+            ExitCode::from(rtnlsim_cli::serve::serve(host, &socket, script, wall_clock) as u8)
         }
     }
 }

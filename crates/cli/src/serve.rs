@@ -542,9 +542,29 @@ fn stop_on_signals(path: String) {
     }
 }
 
+/// Drives `kernel`'s virtual clock from the wall clock, one jiffy (4 ms at
+/// HZ 250) at a time, for as long as the process lives: timers (address
+/// lifetimes, DAD, neighbour states, bridge timers) then run as they would
+/// on a real machine, for programs that wait for them.
+pub fn wall_clock(kernel: rtnlsim_kernel::Kernel) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("rtnlsim-clock".into()).spawn(move || {
+        let start = std::time::Instant::now();
+        let mut advanced_ms: u64 = 0;
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(4));
+            let due = start.elapsed().as_millis() as u64 / 4 * 4;
+            if due > advanced_ms {
+                kernel.advance_ms(due - advanced_ms);
+                advanced_ms = due;
+            }
+        }
+    })
+}
+
 /// `rtnlsim serve`: runs `script` (if any) on `host`, then serves it on
-/// `path` until SIGINT or SIGTERM. Returns the exit status.
-pub fn serve(host: SimHost, path: &str, script: Option<(String, String)>) -> i32 {
+/// `path` until SIGINT or SIGTERM (with the virtual clock following the
+/// wall clock if `wall`). Returns the exit status.
+pub fn serve(host: SimHost, path: &str, script: Option<(String, String)>, wall: bool) -> i32 {
     // Before any thread starts, so that every thread inherits the mask.
     stop_on_signals(path.to_string());
     if let Some((name, text)) = script {
@@ -562,6 +582,12 @@ pub fn serve(host: SimHost, path: &str, script: Option<(String, String)>) -> i32
             return 1;
         }
     };
+    if wall {
+        if let Err(e) = wall_clock(host.kernel().clone()) {
+            eprintln!("rtnlsim serve: no clock thread: {e}");
+            return 1;
+        }
+    }
     eprintln!("rtnlsim: serving on {path}");
     let _ = std::io::stderr().flush();
     let server = Server::new(Arc::new(host));

@@ -207,3 +207,14 @@ fn a_failing_script_is_not_served() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_wall_clock_drives_the_virtual_clock() {
+    let k = rtnlsim_kernel::Kernel::new(rtnlsim_kernel::Config::default());
+    let before = k.jiffies();
+    rtnlsim_cli::serve::wall_clock(k.clone()).expect("thread");
+    std::thread::sleep(Duration::from_millis(200));
+    let ticked = k.jiffies() - before;
+    // 50 jiffies at HZ 250 (a loaded machine may be late; reading late adds a few).
+    assert!((25..=60).contains(&ticked), "{ticked} jiffies in 200 ms");
+}
