@@ -183,6 +183,26 @@ out("SO_RCVTIMEO", err(lambda: b.recv(100)))
 out("write+read", err(lambda: os.write(b.fileno(), msg(RTM_GETLINK, NLM_F_REQUEST, 9, ifinfo(1)))),
     [(t, seq) for t, f, seq, p_, p in parse(os.read(b.fileno(), 32768))])
 
+# Dump chunks grow to the largest buffer the reader has offered: here 8 KiB
+# (an ack read into it first), then 32 KiB.
+for i in range(12):
+    ip("link", "add", "x%d" % i, "address", "02:00:00:00:01:%02x" % i, "type", "bridge")
+c = socket.socket(AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+for size in (8192, 32768):
+    c.send(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 1, ifinfo()))
+    c.recv(size)
+    c.send(msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 2, ifinfo()))
+    sizes = []
+    while True:
+        data = c.recv(size)
+        sizes.append(len(data))
+        if any(t == NLMSG_DONE for t, *_ in parse(data)):
+            break
+    out("dump with", size, "byte reads:", sizes)
+for i in range(12):
+    ip("link", "del", "x%d" % i)
+c.close()
+
 # Overrun: a listener that does not read loses notifications, and is told so
 # once (ENOBUFS), then reads on.
 l1.close()
