@@ -254,9 +254,11 @@ fn recv_one(fd: c_int, buf: &mut [u8]) -> Result<usize, c_int> {
 struct Ctl {
     pid: c_int,
     fd: c_int,
+    /// Where replies are read (allocated once).
+    buf: Vec<u8>,
 }
 
-static CTL: Mutex<Ctl> = Mutex::new(Ctl { pid: 0, fd: -1 });
+static CTL: Mutex<Ctl> = Mutex::new(Ctl { pid: 0, fd: -1, buf: Vec::new() });
 
 fn open_control() -> Result<c_int, c_int> {
     let path = server_path().ok_or(libc::ECONNREFUSED)?;
@@ -301,10 +303,13 @@ fn call(req: proto::Request, payload: &[&[u8]]) -> Result<(i64, Vec<u8>), c_int>
             }
             return Err(if e == libc::EPIPE { libc::ECONNRESET } else { e });
         }
-        let mut buf = vec![0u8; proto::MAX_MESSAGE];
-        return match recv_one(ctl.fd, &mut buf) {
+        if ctl.buf.len() < proto::MAX_MESSAGE {
+            ctl.buf.resize(proto::MAX_MESSAGE, 0);
+        }
+        let fd = ctl.fd;
+        return match recv_one(fd, &mut ctl.buf) {
             Ok(n) => {
-                let r = proto::Reply::decode(&buf[..n]).ok_or(libc::EIO)?;
+                let r = proto::Reply::decode(&ctl.buf[..n]).ok_or(libc::EIO)?;
                 if r.ret < 0 {
                     Err((-r.ret) as c_int)
                 } else {

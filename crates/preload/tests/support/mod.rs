@@ -93,6 +93,15 @@ pub fn live_bash(script: &str) -> String {
     String::from_utf8_lossy(&out.expect("unshare").stdout).into_owned()
 }
 
+/// There is an `ip` (iproute2) to run.
+pub fn have_ip() -> bool {
+    let ok = Command::new("ip").arg("-V").output().map(|o| o.status.success()).unwrap_or(false);
+    if !ok {
+        eprintln!("note: skipped: no ip (iproute2) here");
+    }
+    ok
+}
+
 /// The machine's `ip` is iproute2 6.1 (what the recordings were made with).
 pub fn ip_is_6_1() -> bool {
     let ok = Command::new("ip")
