@@ -163,6 +163,22 @@ d = socket.socket(fileno=os.dup(s.fileno()))
 out("dup", d.family == AF_NETLINK, d.type, d.proto, d.getsockname() == s.getsockname())
 d.close()
 out("after closing the dup", s.getsockname() == (pid, 0))
+os.dup2(s.fileno(), 100)
+d = socket.socket(fileno=100)
+out("dup2", d.getsockname() == s.getsockname())
+d.close()
+d = socket.socket(fileno=fcntl.fcntl(s.fileno(), fcntl.F_DUPFD_CLOEXEC, 50))
+out("F_DUPFD_CLOEXEC", d.fileno() >= 50, d.getsockname() == s.getsockname(),
+    bool(fcntl.fcntl(d.fileno(), fcntl.F_GETFD) & fcntl.FD_CLOEXEC))
+d.close()
+# A descriptor number that was a netlink socket, reused for another socket.
+a, b = socket.socketpair()
+os.dup2(a.fileno(), 100)
+u = socket.socket(fileno=100)
+out("reused number", u.family == socket.AF_UNIX, u.getsockname())
+u.close()
+a.close()
+b.close()
 
 # fork: the child asks on the inherited socket, the parent reads the answer.
 child = os.fork()
