@@ -166,3 +166,26 @@ fn new_connection_with_socket_uses_the_default_namespace() {
     assert!(rtnlsim_kernel::net::core::dev::dev_get_by_name(&k.init_net(), "b0").is_none());
     assert!(rtnetlink::new_connection_with_socket::<SimSocket>().is_err(), "no default namespace: an error");
 }
+
+#[test]
+fn a_change_on_another_thread_wakes_the_waiting_task() {
+    let (_k, net) = kernel();
+    let listener = SimSocket::new(&net).expect("socket");
+    listener.sim().bind(&nlwire::SockaddrNl::new(0, 1)).expect("bind RTMGRP_LINK");
+    let (conn, _h, mut events) = rtnetlink::from_socket(listener);
+    // The connection runs on a thread of its own, parked until woken.
+    std::thread::spawn(move || futures::executor::block_on(conn));
+    // Another thread, with its own connection and executor, makes the change
+    // once this one is already waiting.
+    let net2 = net.clone();
+    let maker = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut pool = LocalPool::new();
+        let (handle, _) = connect(&pool, SimSocket::new(&net2).expect("socket"));
+        pool.run_until(async { handle.link().add(LinkBridge::new("b9").build()).execute().await.expect("add") });
+    });
+    let (new, n, ..) = futures::executor::block_on(next_link_event(&mut events));
+    assert!(new);
+    assert_eq!(n.as_deref(), Some("b9"));
+    maker.join().expect("maker");
+}
