@@ -7,5 +7,6 @@ pub mod demo;
 pub mod host;
 pub mod ip;
 pub mod run;
+pub mod serve;
 pub mod trace;
 pub mod transport;

@@ -61,6 +61,23 @@ enum Command {
         /// The script, or `-` for standard input.
         file: String,
     },
+    /// Host one simulated kernel for other processes (through librtnlsim_preload.so) until
+    /// SIGINT or SIGTERM, on an AF_UNIX socket at PATH; no root needed.
+    Serve {
+        /// Where to listen (the programs' RTNLSIM_SOCKET).
+        #[arg(long)]
+        socket: String,
+        /// Seed of the simulated kernel's random choices (port ids, MAC addresses).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run this script of `ip` lines first (as `rtnlsim run` does), `-` for standard input.
+        #[arg(long)]
+        script: Option<String>,
+        /// Let the simulated kernel's virtual clock follow the wall clock (timers run);
+        /// by default it stands still, and every run is the same.
+        #[arg(long)]
+        wall_clock: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -117,5 +134,33 @@ fn main() -> ExitCode {
                 run_script(&host, &script, &opts, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
             ExitCode::from(status as u8)
         }
+        Command::Serve { socket, seed, script, wall_clock } => {
+            let script = match script.map(|f| read_script(&f).map(|t| (f, t))).transpose() {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let mut config = Config::default();
+            if let Some(s) = seed {
+                config.seed = s;
+            }
+            let host = SimHost::new(Kernel::new(config));
+            ExitCode::from(rtnlsim_cli::serve::serve(host, &socket, script, wall_clock) as u8)
+        }
     }
+}
+
+/// A script file (`-`: standard input), read lossily; ip's message if it cannot be read.
+fn read_script(file: &str) -> Result<String, ExitCode> {
+    let mut bytes = Vec::new();
+    let read = if file == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::read(file).map(|b| bytes = b)
+    };
+    if let Err(e) = read {
+        let e = e.raw_os_error().map(nlwire::Errno).map(ip::utils::strerror).unwrap_or_else(|| e.to_string());
+        eprintln!("Cannot open file \"{file}\" for reading: {e}");
+        return Err(ExitCode::FAILURE);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -19,7 +19,7 @@ use crate::net::netlink::af_netlink::socket::{
     netlink_bind, netlink_connect, netlink_create, netlink_getname, netlink_release,
 };
 use crate::net::netlink::af_netlink::sockopt::{netlink_getsockopt, netlink_setsockopt};
-use crate::net::netlink::af_netlink::{DataReady, NetlinkSock, RecvMeta};
+use crate::net::netlink::af_netlink::{DataReady, NetlinkSock, RecvMeta, NETLINK_MAX_RECVMSG_LEN};
 use crate::Errno;
 use nlwire::uapi::socket::{
     AF_UNSPEC, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_MAX, SOCK_NONBLOCK, SOCK_RAW, SOCK_TYPE_MASK,
@@ -152,6 +152,17 @@ impl NetlinkSocket {
             out.push(d);
         }
         out
+    }
+
+    /// What `netlink_recvmsg` notes of every call: the size of the buffer
+    /// offered (the largest, capped at `NETLINK_MAX_RECVMSG_LEN`, sizes later
+    /// dump chunks). For a proxy that receives on a program's behalf
+    /// (`rtnlsim serve`): it reads each datagram at its own size, and tells
+    /// here what buffer the program itself offered, so that dumps are cut
+    /// where Linux would cut them for that program.
+    pub fn note_recv_buffer(&self, len: usize) {
+        let max = self.sk.max_recvmsg_len.load(Ordering::Acquire).max(len).min(NETLINK_MAX_RECVMSG_LEN);
+        self.sk.max_recvmsg_len.store(max, Ordering::Release);
     }
 
     /// setsockopt(2) with raw option bytes.

@@ -1,0 +1,23 @@
+# `ip monitor link` in one process; the changes made by others.
+mon=$(mktemp)
+ip monitor link > "$mon" 2>&1 &
+m=$!
+# Wait until the monitor listens: a probe device it has reported.
+for i in $(seq 100); do
+  ip link add probe$i type bridge && ip link del probe$i
+  grep -q "Deleted.*probe$i" "$mon" && break
+  sleep 0.05
+done
+echo "### the monitor is listening"
+ip link add d0 address 02:00:00:00:00:10 type bridge
+ip link set d0 mtu 1400
+ip link set d0 name d1
+ip link set d1 alias "a dummy"
+ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02
+ip link del d1
+ip link del v0
+for i in $(seq 100); do grep -q "Deleted.*v1" "$mon" && break; sleep 0.05; done
+kill $m; wait $m 2>/dev/null
+# What came after the last probe (its "Deleted" line and address line).
+sed -n '/Deleted.*probe'$i'[:@]/,$p' "$mon" | tail -n +3
+rm -f "$mon"
