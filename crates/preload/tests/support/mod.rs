@@ -17,14 +17,30 @@ use rtnlsim_cli::run::{run_script, RunOptions};
 use rtnlsim_cli::serve::{listen, Server};
 use rtnlsim_kernel::{Config, Kernel};
 
-/// `librtnlsim_preload.so`, built beside the test (cargo builds the
-/// package's library before its tests).
+/// `librtnlsim_preload.so`, as it is now. `cargo test` builds a cdylib
+/// only for a `cargo build`, so the tests build it themselves, once per
+/// test program, in a target directory of their own (`target/preload`:
+/// the `cargo test` that runs them holds the lock of its own), so that a
+/// fresh clone's `cargo test --workspace` needs no other step.
 pub fn preload() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/debug");
-    let so = dir.join("librtnlsim_preload.so");
-    assert!(so.exists(), "{} is not built", so.display());
-    so
+    static SO: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SO.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test's path");
+        let target = exe.parent().and_then(Path::parent).and_then(Path::parent).expect("the target directory");
+        let dir = target.join("preload");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "rtnlsim-preload", "--target-dir"])
+            .arg(&dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo build of the shim");
+        assert!(out.status.success(), "building the shim failed: {}", String::from_utf8_lossy(&out.stderr));
+        let so = dir.join("debug").join("librtnlsim_preload.so");
+        assert!(so.exists(), "{} is not built", so.display());
+        so
+    })
+    .clone()
 }
 
 /// A simulated kernel served on a socket of its own, for this test only.
