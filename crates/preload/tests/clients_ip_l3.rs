@@ -47,3 +47,14 @@ fn ip_neigh_add_del_show_matches_the_kernel() {
     }
     same_as_the_kernel("neigh", "2001:db8::4 dev v0 lladdr 02:00:00:00:00:04 router PERMANENT");
 }
+
+#[test]
+fn ip_monitor_address_route_sees_what_another_process_does() {
+    if !ip_is_6_1() {
+        return;
+    }
+    same_as_the_kernel(
+        "monitor_l3",
+        "Deleted multicast ff00::/8 dev v1 table local proto kernel metric 256 pref medium",
+    );
+}
