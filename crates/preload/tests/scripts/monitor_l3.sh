@@ -14,6 +14,7 @@ for i in $(seq 100); do
   grep -q "Deleted.*10.255.0.$i/" "$mon" && break
   sleep 0.05
 done
+probe=$i
 echo "### the monitor is listening"
 ip addr add 10.0.0.1/24 dev v0
 ip addr add 10.0.0.2/24 dev v0
@@ -31,8 +32,8 @@ ip route del blackhole 10.4.0.0/16
 ip addr add 192.168.9.1/24 dev v1
 ip link del v0
 ip addr add 10.255.1.1/32 dev lo
-for i in $(seq 100); do grep -q "10.255.1.1/" "$mon" && break; sleep 0.05; done
+for j in $(seq 100); do grep -q "10.255.1.1/" "$mon" && break; sleep 0.05; done
 kill $m; wait $m 2>/dev/null
 # What came after the last probe (its "Deleted" line and lifetime line).
-sed -n '/Deleted.*10\.255\.0\.'$i'\//,$p' "$mon" | tail -n +3
+sed -n '/Deleted.*10\.255\.0\.'$probe'\//,$p' "$mon" | tail -n +3
 rm -f "$mon"
