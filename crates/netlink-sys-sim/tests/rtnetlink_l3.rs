@@ -435,3 +435,27 @@ fn address_and_route_notifications_come_out_of_the_message_stream() {
     // The requesting connection is not subscribed: nothing unasked came to it.
     assert!(own.try_recv().is_err(), "no message for an unsubscribed connection");
 }
+
+/// The README's in-process example, as written there.
+#[test]
+fn the_readme_example_runs() -> Result<(), std::io::Error> {
+    let kernel = Kernel::new(Config::default());
+    let socket = SimSocket::new(&kernel.init_net())?;
+    let (connection, handle, _messages) = rtnetlink::from_socket(socket);
+    let mut pool = LocalPool::new();
+    pool.spawner().spawn_local(connection).unwrap();
+    pool.run_until(async {
+        handle.link().add(rtnetlink::LinkVeth::new("v0", "v1").build()).execute().await.unwrap();
+        let v0 = handle.link().get().match_name("v0").execute().try_next().await.unwrap().unwrap();
+        assert_eq!(v0.header.index, 3);
+        handle.link().set(rtnetlink::LinkUnspec::new_with_index(3).up().build()).execute().await.unwrap();
+        handle.address().add(3, "10.0.0.1".parse().unwrap(), 24).execute().await.unwrap();
+        let route = rtnetlink::RouteMessageBuilder::<std::net::Ipv4Addr>::new()
+            .destination_prefix("10.1.0.0".parse().unwrap(), 16)
+            .gateway("10.0.0.254".parse().unwrap())
+            .build();
+        handle.route().add(route).execute().await.unwrap();
+        assert_eq!(routes(&handle, 254).await[1], "254 Unicast 10.1.0.0/16 via 10.0.0.254 oif 3 Static");
+    });
+    Ok(())
+}
