@@ -24,6 +24,10 @@ ip route replace 10.1.0.0/16 via 10.0.0.253
 ip route add blackhole 10.4.0.0/16
 ip route del 10.1.0.0/16
 ip addr add 2001:db8::1/64 dev v0 nodad
+# Linux announces the IPv6 address and adds its local route from a work
+# queue (addrconf_dad_work, even with nodad), after `ip addr add` returns:
+# wait for them, or the next change may be reported first.
+for j in $(seq 100); do grep -q "local 2001:db8::1 " "$mon" && break; sleep 0.05; done
 ip route add 2001:db8:5::/48 via 2001:db8::fe
 ip addr del 10.0.0.2/24 dev v0
 ip addr del 2001:db8::1/64 dev v0
