@@ -371,13 +371,22 @@ impl Server {
                     }
                     let (name, data) = if req.b != 0 { payload.split_at(namelen) } else { (&[][..], payload) };
                     let addr = (req.b != 0 && namelen > 0).then_some(name);
+                    // The pump does not read this socket while its own
+                    // sendmsg runs, as a single-threaded program is not in
+                    // recvmsg while it is in sendmsg: otherwise the pump
+                    // could see a dump running (`cb_running`) just before
+                    // the sendmsg's netlink_dump finished it, and its own
+                    // netlink_dump would fail with EINVAL ("netlink
+                    // receive error Invalid argument" in `ip addr show`).
+                    let mut p = e.pump.lock().map_err(|_| Errno::EIO)?;
                     let r = s.sendto_raw(data, req.a as u32, addr);
+                    e.pump_locked(&mut p);
+                    drop(p);
                     // The answers are readable when sendmsg returns, and so
                     // are the notifications it caused, as on Linux, where
                     // they are queued on the listeners in the sender's
                     // context: a listener's queue then fills only while its
                     // program does not read, never because a pump lagged.
-                    e.pump();
                     self.pump_all();
                     r.map(|n| (n as i64, Vec::new()))
                 }
@@ -404,6 +413,11 @@ impl Entry {
     /// empty or the connection is full (then a frame waits in `pending`).
     fn pump(&self) {
         let Ok(mut p) = self.pump.lock() else { return };
+        self.pump_locked(&mut p);
+    }
+
+    /// [`Entry::pump`] with the pump's lock already held.
+    fn pump_locked(&self, p: &mut Pump) {
         loop {
             if p.gone {
                 return;

@@ -35,7 +35,7 @@ fn ip_monitor_sees_what_another_process_does() {
     }
     let s = script("monitor.sh");
     let sim = Sim::start("").bash(&s);
-    assert!(sim.contains("Deleted 3: d1"), "{sim}");
+    assert!(sim.contains("Deleted 2: d1"), "{sim}");
     let real = live().then(|| live_bash(&s));
     compare("monitor", &sim, real.as_deref());
 }
