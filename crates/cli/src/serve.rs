@@ -333,6 +333,15 @@ impl Server {
                     let dev = dev_get_by_name(&net, &name).ok_or(Errno::ENODEV)?;
                     return Ok((dev.ifindex() as i64, Vec::new()));
                 }
+                proto::OP_TXQLEN => {
+                    let mut parts = payload.splitn(2, |&b| b == 0);
+                    let ns = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+                    let name = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+                    let net = self.net(&ns)?;
+                    let dev = dev_get_by_name(&net, &name).ok_or(Errno::ENODEV)?;
+                    let qlen = dev.st.lock().tx_queue_len;
+                    return Ok((i64::from(qlen), Vec::new()));
+                }
                 proto::OP_INDEXTONAME => {
                     let net = self.net(&String::from_utf8_lossy(payload))?;
                     let dev = dev_get_by_index(&net, req.a).ok_or(Errno::ENXIO)?;

@@ -996,16 +996,19 @@ pub unsafe extern "C" fn if_indextoname(index: c_uint, buf: *mut c_char) -> *mut
 
 const SIOCGIFNAME: c_ulong = 0x8910;
 const SIOCGIFINDEX: c_ulong = 0x8933;
+const SIOCGIFTXQLEN: c_ulong = 0x8942;
 
-/// `ioctl(SIOCGIFINDEX)` and `ioctl(SIOCGIFNAME)`, on any socket, answer from
-/// the simulated namespace (a program asking the real kernel would see the
-/// machine's interfaces); every other request is libc's.
+/// `ioctl(SIOCGIFINDEX)`, `ioctl(SIOCGIFNAME)` and `ioctl(SIOCGIFTXQLEN)`
+/// (what `ip -6 addr show` asks when IPv6 link messages carry no queue
+/// length), on any socket, answer from the simulated namespace (a program
+/// asking the real kernel would see the machine's interfaces); every other
+/// request is libc's.
 // ioctl is variadic; its third argument is a pointer here, passed in the
 // same register as a fixed one.
 #[no_mangle]
 pub unsafe extern "C" fn ioctl(fd: c_int, req: c_ulong, arg: *mut c_void) -> c_int {
     type F = unsafe extern "C" fn(c_int, c_ulong, ...) -> c_int;
-    if !(req == SIOCGIFINDEX || req == SIOCGIFNAME) || !active() {
+    if !(req == SIOCGIFINDEX || req == SIOCGIFNAME || req == SIOCGIFTXQLEN) || !active() {
         return real!(ioctl: F)(fd, req, arg);
     }
     if arg.is_null() {
@@ -1013,6 +1016,19 @@ pub unsafe extern "C" fn ioctl(fd: c_int, req: c_ulong, arg: *mut c_void) -> c_i
     }
     let ifr = arg as *mut libc::ifreq;
     let ns = netns();
+    if req == SIOCGIFTXQLEN {
+        let name = &(*ifr).ifr_name;
+        let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+        let bytes: Vec<u8> = name[..len].iter().map(|&c| c as u8).collect();
+        let r = call(proto::Request { op: proto::OP_TXQLEN, ..Default::default() }, &[ns.as_bytes(), &[0], &bytes]);
+        return match r {
+            Ok((q, _)) => {
+                (*ifr).ifr_ifru.ifru_metric = q as c_int;
+                0
+            }
+            Err(e) => fail(e),
+        };
+    }
     if req == SIOCGIFINDEX {
         let name = &(*ifr).ifr_name;
         let len = name.iter().position(|&c| c == 0).unwrap_or(name.len());

@@ -160,6 +160,8 @@ pub const OP_NAMETOINDEX: u32 = 9;
 pub const OP_INDEXTONAME: u32 = 10;
 /// if_nameindex(3): payload the namespace; reply payload `index (u32), name, NUL`…
 pub const OP_NAMEINDEX: u32 = 11;
+/// ioctl(SIOCGIFTXQLEN): payload "NETNS\0NAME"; `ret` the queue length or −ENODEV.
+pub const OP_TXQLEN: u32 = 13;
 
 /// A call on a control connection: [`Request::LEN`] bytes then the payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

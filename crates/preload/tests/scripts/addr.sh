@@ -15,9 +15,10 @@ run addr show
 run addr show dev v0
 run -4 addr show
 # `ip -6 addr show` asks for links as AF_INET6, whose answers carry no
-# IFLA_TXQLEN; ip then reads the queue length with ioctl(SIOCGIFTXQLEN) on an
-# inet socket, which the shim passes to the host kernel (no such device).
-# `-6` listings are therefore left out until the shim answers that ioctl.
+# IFLA_TXQLEN; ip then reads the queue length with ioctl(SIOCGIFTXQLEN),
+# which the shim answers from the simulated kernel.
+run -6 addr show
+run -6 addr show dev v1
 run -j addr show dev v0
 run -o addr show
 run -br addr
