@@ -93,8 +93,9 @@ impl Names {
 ///   the machine), NDA_CACHEINFO (`confirmed`, `used`, `updated`: how long
 ///   ago, in real time) and RTA_CACHEINFO (`lastuse`, `used`, `clntref`
 ///   of a cached dst), and RTA_CACHEINFO's `expires` (clock_t left, which
-///   counts down in real time on Linux: only its sign prints). Address
-///   lifetimes left (whole seconds) print as they are.
+///   counts down in real time on Linux: only its sign prints), and the
+///   lifetimes left in IFA_CACHEINFO (whole seconds counted in real time:
+///   a finite one prints as `*`, an infinite one as `forever`).
 #[derive(Default)]
 pub struct Masks {
     /// MAC addresses the scenario spelled out: printed literally.
@@ -726,7 +727,8 @@ impl Dec<'_> {
                 std::net::Ipv6Addr::from(<[u8; 16]>::try_from(p).unwrap_or_default()).to_string()
             }
             Val::IfaCacheInfo if p.len() == 16 => {
-                format!("prefered={} valid={} cstamp=* tstamp=*", u32_at(p, 0), u32_at(p, 4))
+                let left = |v: u32| if v == u32::MAX { "forever".to_string() } else { "*".to_string() };
+                format!("prefered={} valid={} cstamp=* tstamp=*", left(u32_at(p, 0)), left(u32_at(p, 4)))
             }
             Val::NdaCacheInfo if p.len() == 16 => {
                 format!("confirmed=* used=* updated=* refcnt={}", u32_at(p, 12))
