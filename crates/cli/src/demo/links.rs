@@ -85,6 +85,24 @@ const IFF_NAMES: &[(u32, &str)] = &[
 const OPERSTATES: &[&str] = &["UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"];
 
 /// One line for a link message: what a listener learns from it at a glance.
+/// RTM_NEWADDR with ACK: an ifaddrmsg (AF_INET, `plen`, scope universe,
+/// `index`), IFA_LOCAL and IFA_ADDRESS, as `ip addr add` sends it.
+fn newaddr(seq: u32, index: i32, addr: [u8; 4], plen: u8) -> Vec<u8> {
+    const IFA_ADDRESS: u16 = 1;
+    const IFA_LOCAL: u16 = 2;
+    let mut skb = SkBuff::with_tailroom(128);
+    if let Some(nlh) = skb.nlmsg_put(0, seq, RTM_NEWADDR, 8, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL) {
+        let h = skb.nlmsg_data_mut(nlh);
+        h[0] = 2;
+        h[1] = plen;
+        h[4..8].copy_from_slice(&index.to_ne_bytes());
+        let _ = skb.nla_put(IFA_LOCAL, &addr);
+        let _ = skb.nla_put(IFA_ADDRESS, &addr);
+        skb.nlmsg_end(nlh);
+    }
+    skb.data().to_vec()
+}
+
 fn link_line(msg: &[u8]) -> String {
     let h = NlMsgHdr::new_unchecked(msg);
     let ty = decode::type_name(h.nlmsg_type());
@@ -302,7 +320,31 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     show_summaries(&mut out, "L1", &l1);
     show_summaries(&mut out, "L0", &l0);
 
-    out.title("7. ip netns del blue");
+    out.title("7. ip addr add 10.0.0.1/24 dev v0: an address and the routes it implies");
+    let la = init.socket(NETLINK_ROUTE).map_err(err)?;
+    la.bind(&SockaddrNl::new(0, RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE)).map_err(err)?;
+    out.line("  LA, a listener on RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV4_ROUTE in init_net, is bound.");
+    let req = newaddr(4, v0, [10, 0, 0, 1], 24);
+    out.line("  C sends:");
+    out.block(&decode::datagram(&req, "      "));
+    out.line("  inet_rtm_newaddr builds an in_ifaddr; __inet_insert_ifa links it, then");
+    out.line("  rtmsg_ifa announces it (RTM_NEWADDR, with C's port and sequence number) and the");
+    out.line("  inetaddr_chain runs fib_inetaddr_event → fib_add_ifaddr, whose fib_magic adds");
+    out.line("  three routes (port 0, sequence 0): the local 10.0.0.1/32 in table local, the");
+    out.line("  prefix 10.0.0.0/24 in main (v0 is up), the broadcast 10.0.0.255 in local. With");
+    out.line("  --trace the call tree shows each step.");
+    let mut res = Ok(0);
+    step(trace_all, &mut || res = c0.send(&req, 0));
+    flush(&mut out);
+    out.line(format!("  send → {}", res.map(|n| n.to_string()).unwrap_or_else(|e| e.to_string())));
+    show_decoded(&mut out, "C", &c0);
+    out.line("  What LA received, decoded (one datagram each, in this order):");
+    for _ in 0..4 {
+        show_decoded(&mut out, "LA", &la);
+    }
+    la.close();
+
+    out.title("8. ip netns del blue");
     out.line("  A socket holds its namespace, as on Linux: L1 and C1 are closed first. Then");
     out.line("  cleanup_net runs the pernet exits: default_device_exit unregisters v1, and");
     out.line("  veth_dellink takes its peer v0 in init_net along.");
@@ -315,7 +357,7 @@ pub fn run(w: &mut dyn Write, trace_all: bool) -> std::io::Result<()> {
     out.line(format!("  netns_del → {}", res.map(|()| "0".to_string()).unwrap_or_else(|e| e.to_string())));
     show_summaries(&mut out, "L0", &l0);
 
-    out.title("8. /proc/net/netlink at the end");
+    out.title("9. /proc/net/netlink at the end");
     out.proc_net_netlink(&k, &init);
     Ok(())
 }
@@ -361,5 +403,11 @@ mod tests {
         ] {
             assert!(a.contains(want), "missing {want:?} in:\n{a}");
         }
+        // The address, then its three routes, each to its group.
+        let addr = &a[a.find("7. ip addr add").unwrap()..a.find("8. ip netns del").unwrap()];
+        for want in ["groups 0x10:\n      RTM_NEWADDR", "groups 0x40:\n      RTM_NEWROUTE"] {
+            assert!(addr.contains(want), "missing {want:?} in:\n{addr}");
+        }
+        assert_eq!(addr.matches("RTM_NEWROUTE").count(), 3, "local, prefix and broadcast routes:\n{addr}");
     }
 }
