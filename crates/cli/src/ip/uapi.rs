@@ -1,11 +1,8 @@
-//! uapi constants the client needs that nlwire does not define yet:
-//! include/uapi/linux/if_arp.h (`ARPHRD_*`), if_link.h (the bridge nests
-//! `IFLA_BR_*` and `IFLA_BRPORT_*`), net_namespace.h (`NETNSA_*`), and the
-//! `*_MAX` values of iproute2 6.1's own copy of the headers, which bound
-//! what it parses (a newer kernel's extra attributes are ignored by it).
-//!
-//! They belong in nlwire's `uapi` modules; they are here only because this
-//! crate may not change nlwire.
+//! uapi constants the client needs beyond nlwire's: include/uapi/linux/if_arp.h
+//! (`ARPHRD_*`), and the `*_MAX` values of iproute2 6.1's own copy of the
+//! headers, which bound what it parses (a newer kernel's extra attributes
+//! are ignored by it). The bridge nests (`IFLA_BR_*`, `IFLA_BRPORT_*`) and
+//! `NETNSA_*` are re-exported from nlwire.
 
 #![allow(dead_code)]
 
@@ -15,105 +12,14 @@ pub const IFLA_MAX_IPROUTE2: u16 = 61;
 pub const IFLA_INFO_MAX: u16 = 5;
 pub const IFLA_INET6_MAX: u16 = 9;
 
-pub const IFLA_BR_UNSPEC: u16 = 0;
-pub const IFLA_BR_FORWARD_DELAY: u16 = 1;
-pub const IFLA_BR_HELLO_TIME: u16 = 2;
-pub const IFLA_BR_MAX_AGE: u16 = 3;
-pub const IFLA_BR_AGEING_TIME: u16 = 4;
-pub const IFLA_BR_STP_STATE: u16 = 5;
-pub const IFLA_BR_PRIORITY: u16 = 6;
-pub const IFLA_BR_VLAN_FILTERING: u16 = 7;
-pub const IFLA_BR_VLAN_PROTOCOL: u16 = 8;
-pub const IFLA_BR_GROUP_FWD_MASK: u16 = 9;
-pub const IFLA_BR_ROOT_ID: u16 = 10;
-pub const IFLA_BR_BRIDGE_ID: u16 = 11;
-pub const IFLA_BR_ROOT_PORT: u16 = 12;
-pub const IFLA_BR_ROOT_PATH_COST: u16 = 13;
-pub const IFLA_BR_TOPOLOGY_CHANGE: u16 = 14;
-pub const IFLA_BR_TOPOLOGY_CHANGE_DETECTED: u16 = 15;
-pub const IFLA_BR_HELLO_TIMER: u16 = 16;
-pub const IFLA_BR_TCN_TIMER: u16 = 17;
-pub const IFLA_BR_TOPOLOGY_CHANGE_TIMER: u16 = 18;
-pub const IFLA_BR_GC_TIMER: u16 = 19;
-pub const IFLA_BR_GROUP_ADDR: u16 = 20;
-pub const IFLA_BR_FDB_FLUSH: u16 = 21;
-pub const IFLA_BR_MCAST_ROUTER: u16 = 22;
-pub const IFLA_BR_MCAST_SNOOPING: u16 = 23;
-pub const IFLA_BR_MCAST_QUERY_USE_IFADDR: u16 = 24;
-pub const IFLA_BR_MCAST_QUERIER: u16 = 25;
-pub const IFLA_BR_MCAST_HASH_ELASTICITY: u16 = 26;
-pub const IFLA_BR_MCAST_HASH_MAX: u16 = 27;
-pub const IFLA_BR_MCAST_LAST_MEMBER_CNT: u16 = 28;
-pub const IFLA_BR_MCAST_STARTUP_QUERY_CNT: u16 = 29;
-pub const IFLA_BR_MCAST_LAST_MEMBER_INTVL: u16 = 30;
-pub const IFLA_BR_MCAST_MEMBERSHIP_INTVL: u16 = 31;
-pub const IFLA_BR_MCAST_QUERIER_INTVL: u16 = 32;
-pub const IFLA_BR_MCAST_QUERY_INTVL: u16 = 33;
-pub const IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: u16 = 34;
-pub const IFLA_BR_MCAST_STARTUP_QUERY_INTVL: u16 = 35;
-pub const IFLA_BR_NF_CALL_IPTABLES: u16 = 36;
-pub const IFLA_BR_NF_CALL_IP6TABLES: u16 = 37;
-pub const IFLA_BR_NF_CALL_ARPTABLES: u16 = 38;
-pub const IFLA_BR_VLAN_DEFAULT_PVID: u16 = 39;
-pub const IFLA_BR_PAD: u16 = 40;
-pub const IFLA_BR_VLAN_STATS_ENABLED: u16 = 41;
-pub const IFLA_BR_MCAST_STATS_ENABLED: u16 = 42;
-pub const IFLA_BR_MCAST_IGMP_VERSION: u16 = 43;
-pub const IFLA_BR_MCAST_MLD_VERSION: u16 = 44;
-pub const IFLA_BR_VLAN_STATS_PER_PORT: u16 = 45;
-pub const IFLA_BR_MULTI_BOOLOPT: u16 = 46;
-pub const IFLA_BR_MCAST_QUERIER_STATE: u16 = 47;
+// The bridge attributes and NETNSA_* are nlwire's; only the bounds of
+// iproute2 6.1's own headers differ and stay here.
+pub use nlwire::uapi::if_bridge::*;
+pub use nlwire::uapi::net_namespace::*;
+/// `IFLA_BR_MAX` of iproute2 6.1's if_link.h (the kernel's is larger).
 pub const IFLA_BR_MAX: u16 = 47;
-pub const IFLA_BRPORT_UNSPEC: u16 = 0;
-pub const IFLA_BRPORT_STATE: u16 = 1;
-pub const IFLA_BRPORT_PRIORITY: u16 = 2;
-pub const IFLA_BRPORT_COST: u16 = 3;
-pub const IFLA_BRPORT_MODE: u16 = 4;
-pub const IFLA_BRPORT_GUARD: u16 = 5;
-pub const IFLA_BRPORT_PROTECT: u16 = 6;
-pub const IFLA_BRPORT_FAST_LEAVE: u16 = 7;
-pub const IFLA_BRPORT_LEARNING: u16 = 8;
-pub const IFLA_BRPORT_UNICAST_FLOOD: u16 = 9;
-pub const IFLA_BRPORT_PROXYARP: u16 = 10;
-pub const IFLA_BRPORT_LEARNING_SYNC: u16 = 11;
-pub const IFLA_BRPORT_PROXYARP_WIFI: u16 = 12;
-pub const IFLA_BRPORT_ROOT_ID: u16 = 13;
-pub const IFLA_BRPORT_BRIDGE_ID: u16 = 14;
-pub const IFLA_BRPORT_DESIGNATED_PORT: u16 = 15;
-pub const IFLA_BRPORT_DESIGNATED_COST: u16 = 16;
-pub const IFLA_BRPORT_ID: u16 = 17;
-pub const IFLA_BRPORT_NO: u16 = 18;
-pub const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: u16 = 19;
-pub const IFLA_BRPORT_CONFIG_PENDING: u16 = 20;
-pub const IFLA_BRPORT_MESSAGE_AGE_TIMER: u16 = 21;
-pub const IFLA_BRPORT_FORWARD_DELAY_TIMER: u16 = 22;
-pub const IFLA_BRPORT_HOLD_TIMER: u16 = 23;
-pub const IFLA_BRPORT_FLUSH: u16 = 24;
-pub const IFLA_BRPORT_MULTICAST_ROUTER: u16 = 25;
-pub const IFLA_BRPORT_PAD: u16 = 26;
-pub const IFLA_BRPORT_MCAST_FLOOD: u16 = 27;
-pub const IFLA_BRPORT_MCAST_TO_UCAST: u16 = 28;
-pub const IFLA_BRPORT_VLAN_TUNNEL: u16 = 29;
-pub const IFLA_BRPORT_BCAST_FLOOD: u16 = 30;
-pub const IFLA_BRPORT_GROUP_FWD_MASK: u16 = 31;
-pub const IFLA_BRPORT_NEIGH_SUPPRESS: u16 = 32;
-pub const IFLA_BRPORT_ISOLATED: u16 = 33;
-pub const IFLA_BRPORT_BACKUP_PORT: u16 = 34;
-pub const IFLA_BRPORT_MRP_RING_OPEN: u16 = 35;
-pub const IFLA_BRPORT_MRP_IN_OPEN: u16 = 36;
-pub const IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: u16 = 37;
-pub const IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: u16 = 38;
-pub const IFLA_BRPORT_LOCKED: u16 = 39;
+/// `IFLA_BRPORT_MAX` of iproute2 6.1's if_link.h (the kernel's is larger).
 pub const IFLA_BRPORT_MAX: u16 = 39;
-pub const NETNSA_NONE: u16 = 0;
-pub const NETNSA_NSID: u16 = 1;
-pub const NETNSA_PID: u16 = 2;
-pub const NETNSA_FD: u16 = 3;
-pub const NETNSA_TARGET_NSID: u16 = 4;
-pub const NETNSA_CURRENT_NSID: u16 = 5;
-pub const NETNSA_MAX: u16 = 5;
-pub const BR_BOOLOPT_NO_LL_LEARN: u16 = 0;
-pub const BR_BOOLOPT_MCAST_VLAN_SNOOPING: u16 = 1;
 
 // include/uapi/linux/if_arp.h
 pub const ARPHRD_NETROM: u16 = 0;
