@@ -20,14 +20,12 @@ use nlwire::{Errno, NlMsgHdr};
 use super::error::{duparg2, incomplete_command, invarg, unmodelled, CmdResult, Exit};
 use super::ipaddress::{attr_str, parse_rtattr, LinkFilter};
 use super::ipaddress_addr::get_ifa_flags;
-use super::libnetlink::{perror, Flow, NlReq};
+use super::libnetlink::{perror, Flow, FlushBatches, NlReq};
 use super::utils::{inet_addr_match_rta, matches, rtnl_group_a2n, rtnl_rtscope_a2n};
 use super::Ip;
 
 /// `sizeof` of `rtnl_addrdump_req`'s request (`char buf[128]`).
 const ADDRDUMP_REQ_MAX: usize = 16 + 8 + 128;
-/// `char flushb[4096-512]`.
-const FLUSH_BUF: usize = 4096 - 512;
 
 impl Ip<'_> {
     /// `ipaddr_filter`: drops the links none of whose addresses pass.
@@ -333,8 +331,7 @@ impl Ip<'_> {
                     return Err(Exit(1));
                 }
             };
-            let mut batches: Vec<Vec<u8>> = vec![Vec::new()];
-            let mut flushed = 0;
+            let mut flush = FlushBatches::default();
             for m in &ainfo {
                 let n = NlMsgHdr::new_unchecked(&m[..]);
                 if n.nlmsg_type() != RTM_NEWADDR {
@@ -344,29 +341,13 @@ impl Ip<'_> {
                 if !self.addr_passes_filter(&n) {
                     continue;
                 }
-                let cur = batches.last_mut().map(|b| b.len()).unwrap_or(0);
-                if nlwire::nlmsg_align(cur) + m.len() > FLUSH_BUF {
-                    batches.push(Vec::new());
-                }
-                let mut fm = m.clone();
-                self.rth.seq = self.rth.seq.wrapping_add(1);
-                {
-                    let mut h = NlMsgHdr::new_unchecked(&mut fm[..]);
-                    h.set_nlmsg_type(RTM_DELADDR);
-                    h.set_nlmsg_flags(NLM_F_REQUEST);
-                    h.set_nlmsg_seq(self.rth.seq);
-                }
-                if let Some(b) = batches.last_mut() {
-                    b.resize(nlwire::nlmsg_align(b.len()), 0);
-                    b.extend_from_slice(&fm);
-                }
-                flushed += 1;
+                flush.push(&mut self.rth, m, RTM_DELADDR);
             }
-            if flushed == 0 {
+            if flush.count == 0 {
                 return Ok(0);
             }
             round += 1;
-            for b in batches.iter().filter(|b| !b.is_empty()) {
+            for b in flush.batches() {
                 // flush_update: EADDRNOTAVAIL (already gone with its primary) is not an error.
                 if let Err(e) = self.rth.send_check(b) {
                     if e != Errno::EADDRNOTAVAIL {

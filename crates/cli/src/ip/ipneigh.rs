@@ -17,7 +17,7 @@ use nlwire::NlMsgHdr;
 use super::error::{duparg, duparg2, incomplete_command, invarg, nodev, unmodelled, CmdResult, Exit};
 use super::ipaddress::parse_rtattr;
 use super::json_print::Kind::{Any, Fp, Json};
-use super::libnetlink::{perror, Flow, NlReq};
+use super::libnetlink::{perror, Flow, FlushBatches, NlReq};
 use super::utils::{
     format_host, get_addr, get_prefix_1, get_unsigned, inet_addr_match_rta, ll_addr_a2n, ll_addr_n2a, matches,
     rtnl_rtprot_a2n, rtnl_rtprot_n2a, InetPrefix,
@@ -30,8 +30,6 @@ const NEIGH_REQ_MAX: usize = 16 + 12 + 256;
 const NEIGHDUMP_REQ_MAX: usize = 16 + 12 + 256;
 /// `ipneigh_get`'s request (`char buf[1024]`).
 const GET_REQ_MAX: usize = 16 + 12 + 1024;
-/// `char flushb[4096-512]`.
-const FLUSH_BUF: usize = 4096 - 512;
 /// `MAX_ROUNDS`.
 const MAX_ROUNDS: i32 = 10;
 
@@ -527,35 +525,18 @@ impl Ip<'_> {
                         return Err(Exit(1));
                     }
                 };
-                let mut batches: Vec<Vec<u8>> = vec![Vec::new()];
-                let mut flushed = 0;
+                let mut flush = FlushBatches::default();
                 for m in &entries {
                     let n = NlMsgHdr::new_unchecked(&m[..]);
                     if !self.neigh_passes(&n) {
                         continue;
                     }
-                    let cur = batches.last().map(|b| b.len()).unwrap_or(0);
-                    if nlwire::nlmsg_align(cur) + m.len() > FLUSH_BUF {
-                        batches.push(Vec::new());
-                    }
-                    let mut fm = m.clone();
-                    self.rth.seq = self.rth.seq.wrapping_add(1);
-                    {
-                        let mut h = NlMsgHdr::new_unchecked(&mut fm[..]);
-                        h.set_nlmsg_type(RTM_DELNEIGH);
-                        h.set_nlmsg_flags(NLM_F_REQUEST);
-                        h.set_nlmsg_seq(self.rth.seq);
-                    }
-                    if let Some(b) = batches.last_mut() {
-                        b.resize(nlwire::nlmsg_align(b.len()), 0);
-                        b.extend_from_slice(&fm);
-                    }
-                    flushed += 1;
+                    flush.push(&mut self.rth, m, RTM_DELNEIGH);
                 }
-                if flushed == 0 {
+                if flush.count == 0 {
                     return Ok(0);
                 }
-                for b in batches.iter().filter(|b| !b.is_empty()) {
+                for b in flush.batches() {
                     if let Err(e) = self.rth.send_check(b) {
                         perror(&mut self.err, "Failed to send flush request", e);
                         return Err(Exit(1));

@@ -17,7 +17,7 @@ use nlwire::{NlMsgHdr, Nla};
 
 use super::error::{duparg2, incomplete_command, invarg, nodev, unmodelled, CmdResult, Exit};
 use super::ipaddress::parse_rtattr;
-use super::libnetlink::{perror, Flow, NlReq};
+use super::libnetlink::{perror, Flow, FlushBatches, NlReq};
 use super::utils::{
     af_bit_len, get_addr, get_prefix, get_unsigned, matches, rtnl_rtntype_a2n, rtnl_rtprot_a2n, rtnl_rtscope_a2n,
     rtnl_rttable_a2n, InetPrefix,
@@ -30,8 +30,6 @@ const ROUTE_REQ_MAX: usize = 16 + 12 + 4096;
 const ROUTEDUMP_REQ_MAX: usize = 16 + 12 + 128;
 /// `iproute_get`'s request (`char buf[1024]`).
 const GET_REQ_MAX: usize = 16 + 12 + 1024;
-/// `char flushb[4096-512]`.
-const FLUSH_BUF: usize = 4096 - 512;
 
 /// The static `filter` of ip/iproute.c.
 #[derive(Debug, Clone, Default)]
@@ -705,8 +703,7 @@ impl Ip<'_> {
                     return Ok(-2);
                 }
             };
-            let mut batches: Vec<Vec<u8>> = vec![Vec::new()];
-            let mut flushed = 0;
+            let mut flush = FlushBatches::default();
             for m in &routes {
                 let n = NlMsgHdr::new_unchecked(&m[..]);
                 if n.nlmsg_type() != RTM_NEWROUTE {
@@ -717,28 +714,12 @@ impl Ip<'_> {
                 if !self.filter_nlmsg(&r, &tb, af_bit_len(r.rtm_family())) {
                     continue;
                 }
-                let cur = batches.last().map(|b| b.len()).unwrap_or(0);
-                if nlwire::nlmsg_align(cur) + m.len() > FLUSH_BUF {
-                    batches.push(Vec::new());
-                }
-                let mut fm = m.clone();
-                self.rth.seq = self.rth.seq.wrapping_add(1);
-                {
-                    let mut h = NlMsgHdr::new_unchecked(&mut fm[..]);
-                    h.set_nlmsg_type(RTM_DELROUTE);
-                    h.set_nlmsg_flags(NLM_F_REQUEST);
-                    h.set_nlmsg_seq(self.rth.seq);
-                }
-                if let Some(b) = batches.last_mut() {
-                    b.resize(nlwire::nlmsg_align(b.len()), 0);
-                    b.extend_from_slice(&fm);
-                }
-                flushed += 1;
+                flush.push(&mut self.rth, m, RTM_DELROUTE);
             }
-            if flushed == 0 {
+            if flush.count == 0 {
                 return Ok(0);
             }
-            for b in batches.iter().filter(|b| !b.is_empty()) {
+            for b in flush.batches() {
                 if let Err(e) = self.rth.send_check(b) {
                     perror(&mut self.err, "Failed to send flush request", e);
                     return Ok(-2);

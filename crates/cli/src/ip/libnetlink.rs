@@ -715,3 +715,47 @@ mod tests {
         assert_eq!(err, "Warning: all good.\n");
     }
 }
+
+/// `char flushb[4096-512]`: the flush buffer of ipaddress.c, iproute.c and
+/// ipneigh.c.
+pub const FLUSH_BUF: usize = 4096 - 512;
+
+/// What those files' `flush_update` and the dump filter's copying do
+/// together: each dumped message that passes the filter is copied, turned
+/// into the deletion `del_type` with the next sequence number and
+/// `NLM_F_REQUEST` alone, and appended to the buffer; a full buffer starts a
+/// new batch. The batches are sent by `rtnl_send_check` afterwards.
+#[derive(Debug, Default)]
+pub struct FlushBatches {
+    batches: Vec<Vec<u8>>,
+    /// How many deletions were queued.
+    pub count: usize,
+}
+
+impl FlushBatches {
+    /// Queues the deletion of the object `msg` describes.
+    pub fn push(&mut self, rth: &mut RtnlHandle, msg: &[u8], del_type: u16) {
+        let full = self.batches.last().is_none_or(|b| nlmsg_align(b.len()) + msg.len() > FLUSH_BUF);
+        if full {
+            self.batches.push(Vec::new());
+        }
+        rth.seq = rth.seq.wrapping_add(1);
+        let mut fm = msg.to_vec();
+        {
+            let mut h = NlMsgHdr::new_unchecked(&mut fm[..]);
+            h.set_nlmsg_type(del_type);
+            h.set_nlmsg_flags(NLM_F_REQUEST);
+            h.set_nlmsg_seq(rth.seq);
+        }
+        if let Some(b) = self.batches.last_mut() {
+            b.resize(nlmsg_align(b.len()), 0);
+            b.extend_from_slice(&fm);
+        }
+        self.count += 1;
+    }
+
+    /// The batches to send, in order.
+    pub fn batches(&self) -> impl Iterator<Item = &[u8]> {
+        self.batches.iter().filter(|b| !b.is_empty()).map(Vec::as_slice)
+    }
+}
