@@ -88,6 +88,9 @@ pub struct Globals {
     pub init_net: OnceLock<Weak<Net>>,
     /// The virtual clock and its timers (kernel/time/timer.c).
     pub timers: Mutex<crate::time::TimerBase>,
+    /// A timer was armed to expire at or before the current jiffy (work
+    /// queued with no delay): `run_due_timers` looks at the timers only then.
+    pub timer_due_now: std::sync::atomic::AtomicBool,
     /// `inetaddr_chain`: notified when an IPv4 address comes and goes.
     pub inetaddr_chain: RwLock<Vec<crate::net::ipv4::devinet::InetaddrNotifier>>,
     /// `num_possible_cpus()`: veth makes one queue per CPU.
@@ -115,6 +118,7 @@ impl Globals {
             ns_fd_next: std::sync::atomic::AtomicI32::new(0),
             init_net: OnceLock::new(),
             timers: Mutex::new(crate::time::TimerBase::default()),
+            timer_due_now: std::sync::atomic::AtomicBool::new(false),
             inetaddr_chain: RwLock::new(Vec::new()),
             nr_cpus,
             rng: Mutex::new(seed),
